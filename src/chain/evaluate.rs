@@ -1,0 +1,351 @@
+//! Checking one post's sign-offs against its workflow.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta, TimeZone};
+use chrono_tz::Tz;
+
+use super::{Chain, needs, rounds};
+use crate::config::{Config, Revision, StepKind, Workflow};
+use crate::content::{Decision, Post, SignOff};
+use crate::source::{Code, Finding, Severity, YamlPath, suggest, time};
+
+/// How far in the future a sign-off may be dated before it is refused (clock skew).
+const FUTURE_TOLERANCE_MINUTES: i64 = 5;
+
+/// Evaluates a post's chain. Findings are located in the post's front matter.
+pub fn evaluate(post: &Post, config: &Config, now: DateTime<FixedOffset>) -> (Chain, Vec<Finding>) {
+    let mut findings = Vec::new();
+    let rounds = rounds(&post.signoffs);
+    let mut chain = Chain {
+        revision: None,
+        rounds,
+        approved: 0,
+        has_errors: false,
+        is_complete: false,
+    };
+    let Some(workflow) = config.workflows.get(&post.workflow) else {
+        findings.push(
+            Finding::error(
+                Code::PostUnknownWorkflow,
+                YamlPath::of("workflow"),
+                format!("no workflow `{}` in siaran.yaml", post.workflow),
+            )
+            .with_hint(suggest::did_you_mean(
+                &post.workflow,
+                config.workflows.keys().map(String::as_str),
+            )),
+        );
+        chain.has_errors = true;
+        return (chain, findings);
+    };
+    let zone = config.site.timezone;
+    let held_to = post.signoffs.first().map_or_else(
+        || now.with_timezone(&zone).date_naive(),
+        |first| first.at.with_timezone(&zone).date_naive(),
+    );
+    let Some((revision_index, revision)) = workflow.revision_at(held_to) else {
+        if !post.signoffs.is_empty() {
+            let first_effective = workflow
+                .revisions
+                .first()
+                .map(|revision| revision.effective.to_string())
+                .unwrap_or_default();
+            findings.push(
+                Finding::error(
+                    Code::ChainNoRevision,
+                    YamlPath::of("signoffs").index(0).key("at"),
+                    format!("workflow `{}` had no revision in force on {held_to}; the first took effect on {first_effective}", workflow.id),
+                )
+                .with_hint("check the sign-off's date, or the `effective` date of the workflow's revisions"),
+            );
+            chain.has_errors = true;
+        }
+        return (chain, findings);
+    };
+    chain.revision = Some(revision_index);
+
+    let round_count = chain.rounds.len();
+    for (round_index, round) in chain.rounds.clone().iter().enumerate() {
+        let is_current = round_index + 1 == round_count;
+        let round_start = if round_index == 0 {
+            post.event_date.and_then(|date| start_of_day(date, zone))
+        } else {
+            post.signoffs
+                .get(round.signoffs.start.wrapping_sub(1))
+                .map(|reject| reject.at)
+        };
+        let start = RoundStart {
+            at: round_start,
+            is_signoff: round_index > 0,
+        };
+        let outcome = check_round(
+            post,
+            config,
+            workflow,
+            revision,
+            round.signoffs.clone(),
+            start,
+            now,
+            is_current,
+        );
+        chain.has_errors |= outcome.has_errors;
+        findings.extend(outcome.findings);
+        if is_current {
+            chain.approved = outcome.approved_prefix;
+        }
+    }
+    chain.is_complete = post.signoffs_complete
+        && !chain.has_errors
+        && chain.approved >= revision.steps_to_approve()
+        && chain.current_round().is_some_and(|round| !round.rejected);
+    (chain, findings)
+}
+
+/// When a round's clock starts: the event day (round 1) or the reject that ended the last round.
+struct RoundStart {
+    at: Option<DateTime<FixedOffset>>,
+    is_signoff: bool,
+}
+
+struct RoundOutcome {
+    findings: Vec<Finding>,
+    has_errors: bool,
+    approved_prefix: usize,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_round(
+    post: &Post,
+    config: &Config,
+    workflow: &Workflow,
+    revision: &Revision,
+    range: std::ops::Range<usize>,
+    round_start: RoundStart,
+    now: DateTime<FixedOffset>,
+    is_current: bool,
+) -> RoundOutcome {
+    let mut findings = Vec::new();
+    let mut expected = 0;
+    let mut approved_prefix = 0;
+    let mut prefix_intact = true;
+    let mut decision_signers: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut previous_at = round_start.at;
+    let mut previous_was_signoff = round_start.is_signoff;
+    let order = revision
+        .steps
+        .iter()
+        .take(revision.steps_to_approve())
+        .map(|step| step.id.as_str())
+        .collect::<Vec<_>>()
+        .join(" → ");
+    for index in range {
+        let signoff: &SignOff = &post.signoffs[index];
+        let path = YamlPath::of("signoffs").index(index);
+        let errors_before = findings
+            .iter()
+            .filter(|f: &&Finding| f.severity == Severity::Error)
+            .count();
+        let person = config.people.get(&signoff.by);
+        if person.is_none() {
+            findings.push(
+                Finding::error(
+                    Code::ChainUnknownPerson,
+                    path.clone().key("by"),
+                    format!("no person `{}` in siaran.yaml", signoff.by),
+                )
+                .with_hint(suggest::did_you_mean(
+                    &signoff.by,
+                    config.people.keys().map(String::as_str),
+                )),
+            );
+        }
+        let Some(step_index) = revision.step_index(&signoff.step) else {
+            findings.push(
+                Finding::error(
+                    Code::ChainUnknownStep,
+                    path.clone().key("step"),
+                    format!("workflow `{}` has no step `{}`", workflow.id, signoff.step),
+                )
+                .with_hint(suggest::did_you_mean(
+                    &signoff.step,
+                    revision.steps.iter().map(|step| step.id.as_str()),
+                )),
+            );
+            prefix_intact = false;
+            continue;
+        };
+        let step = &revision.steps[step_index];
+        if step.kind == StepKind::Publish {
+            findings.push(
+                Finding::error(
+                    Code::ChainPublishSigned,
+                    path.clone().key("step"),
+                    format!("step `{}` is the upload; it is not signed by hand", step.id),
+                )
+                .with_hint(
+                    "remove this sign-off: `siaran publish` records the upload in the ledger",
+                ),
+            );
+            prefix_intact = false;
+            continue;
+        }
+        if step_index != expected {
+            let message = match revision.steps.get(expected) {
+                Some(wanted) if step_index > expected => {
+                    format!("step `{}` is signed before step `{}`", step.id, wanted.id)
+                }
+                Some(wanted) => format!(
+                    "step `{}` is signed again where step `{}` was expected",
+                    step.id, wanted.id
+                ),
+                None => format!(
+                    "step `{}` is signed after the chain was already complete",
+                    step.id
+                ),
+            };
+            findings.push(
+                Finding::error(Code::ChainOrder, path.clone().key("step"), message)
+                    .with_hint(format!("steps are signed in this order: {order}; after a reject, start again at the first")),
+            );
+            expected = expected.max(step_index + 1);
+        } else {
+            expected += 1;
+        }
+        if let Some(person) = person
+            && !person.roles.contains(&step.role)
+        {
+            let holders: Vec<&str> = config
+                .holders(&step.role)
+                .map(|holder| holder.id.as_str())
+                .collect();
+            findings.push(
+                Finding::error(
+                    Code::ChainRole,
+                    path.clone().key("by"),
+                    format!(
+                        "{} ({}) does not hold role `{}` needed for step `{}`",
+                        person.name, person.id, step.role, step.id
+                    ),
+                )
+                .with_hint(match holders.is_empty() {
+                    true => format!(
+                        "nobody holds `{}`; add it to someone's roles in siaran.yaml",
+                        step.role
+                    ),
+                    false => format!("this step may be signed by: {}", holders.join(", ")),
+                }),
+            );
+        }
+        if step.kind.is_decision() && workflow.distinct {
+            match decision_signers.get(signoff.by.as_str()) {
+                Some(other) if *other != step.id => findings.push(
+                    Finding::error(
+                        Code::ChainSameSigner,
+                        path.clone().key("by"),
+                        format!("`{}` already signed step `{other}` in this round; one person may not check twice", signoff.by),
+                    )
+                    .with_hint("maker-checker: another holder of the role must sign this step"),
+                ),
+                _ => {
+                    decision_signers.insert(&signoff.by, &step.id);
+                }
+            }
+        }
+        if signoff.decision == Decision::Reject {
+            if !step.kind.is_decision() {
+                findings.push(
+                    Finding::error(
+                        Code::ChainRejectStep,
+                        path.clone().key("decision"),
+                        format!("step `{}` ({}) cannot reject", step.id, step.kind.as_str()),
+                    )
+                    .with_hint("only review and approve steps send content back"),
+                );
+            }
+            if signoff.note.trim().is_empty() {
+                findings.push(
+                    Finding::error(Code::ChainRejectWithoutNote, path.clone().key("decision"), format!("the reject at step `{}` has no written response", step.id))
+                        .with_hint("add `note:` saying what must be corrected; the SOP requires a written response"),
+                );
+            }
+        }
+        if let Some(previous) = previous_at.filter(|_| previous_was_signoff)
+            && signoff.at < previous
+        {
+            findings.push(
+                Finding::error(
+                    Code::ChainTime,
+                    path.clone().key("at"),
+                    format!(
+                        "signed at {}, before the sign-off it follows ({previous})",
+                        signoff.at
+                    ),
+                )
+                .with_hint("sign-offs are listed in the order they were given; check the time"),
+            );
+        }
+        if signoff.at > now + TimeDelta::minutes(FUTURE_TOLERANCE_MINUTES) {
+            findings.push(
+                Finding::error(
+                    Code::ChainTime,
+                    path.clone().key("at"),
+                    format!("signed at {}, which is in the future", signoff.at),
+                )
+                .with_hint("a sign-off records when it was given; check the date and the offset"),
+            );
+        }
+        if let (Some(within), Some(start)) = (step.within, previous_at) {
+            let taken = signoff.at - start;
+            if taken > within {
+                findings.push(
+                    Finding::warning(
+                        Code::ChainOverBudget,
+                        path.clone().key("at"),
+                        format!(
+                            "step `{}` took {}; the SOP allows {}",
+                            step.id,
+                            time::format_duration(taken),
+                            time::format_duration(within)
+                        ),
+                    )
+                    .with_hint("no action needed: overruns are counted in the report"),
+                );
+            }
+        }
+        if is_current && signoff.decision == Decision::Approve {
+            findings.extend(needs::unmet(step, post, &path));
+        }
+        previous_at = Some(signoff.at);
+        previous_was_signoff = true;
+        let errors_after = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        let clean = errors_after == errors_before;
+        if prefix_intact
+            && clean
+            && signoff.decision == Decision::Approve
+            && step_index == approved_prefix
+        {
+            approved_prefix += 1;
+        } else {
+            prefix_intact = false;
+        }
+    }
+    let has_errors = findings
+        .iter()
+        .any(|finding| finding.severity == Severity::Error);
+    RoundOutcome {
+        findings,
+        has_errors,
+        approved_prefix,
+    }
+}
+
+/// Midnight at the start of `date` in the office's zone.
+pub(crate) fn start_of_day(date: NaiveDate, zone: Tz) -> Option<DateTime<FixedOffset>> {
+    zone.from_local_datetime(&date.and_hms_opt(0, 0, 0)?)
+        .earliest()
+        .map(|instant| instant.fixed_offset())
+}

@@ -1,0 +1,105 @@
+//! A *chain* is the ordered list of sign-offs on one post, checked against the revision
+//! of its workflow that was in force at the first sign-off. Sign-offs follow the steps in
+//! order, each by a holder of the step's role; nobody signs two decision steps of one
+//! round (maker-checker); a reject, which needs the SOP's written response, ends a
+//! *round* and the next round starts again at the first step. The chain is *complete*
+//! when every step before `publish` is approved in the current round.
+//!
+//! In: a loaded [`Post`](crate::content::Post), the [`Config`](crate::config::Config) and
+//! "now". Out: a [`Chain`] and findings. [`status`] says where the post stands and who
+//! acts next. This layer does no I/O.
+
+mod evaluate;
+mod needs;
+pub mod status;
+
+pub use evaluate::evaluate;
+pub use status::{State, Status};
+
+use std::ops::Range;
+
+use crate::config::{Revision, Workflow};
+use crate::content::{Decision, Post, SignOff};
+
+/// One round of sign-offs: from the first step to a reject, or to now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Round {
+    /// Indexes into the post's sign-offs.
+    pub signoffs: Range<usize>,
+    /// Whether the round ended in a reject.
+    pub rejected: bool,
+}
+
+/// The evaluated chain of one post.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Chain {
+    /// Which revision of the workflow the post is held to (index into `revisions`).
+    pub revision: Option<usize>,
+    /// The rounds, oldest first; the last is the current one (possibly empty).
+    pub rounds: Vec<Round>,
+    /// Steps approved, in order and without error, at the start of the current round.
+    pub approved: usize,
+    /// Whether the chain broke any rule.
+    pub has_errors: bool,
+    /// Whether every step before publish is approved in the current round, without error.
+    pub is_complete: bool,
+}
+
+impl Chain {
+    /// The current round (the last one).
+    pub fn current_round(&self) -> Option<&Round> {
+        self.rounds.last()
+    }
+
+    /// The current round's number, counting from 1.
+    pub fn round_number(&self) -> usize {
+        self.rounds.len().max(1)
+    }
+
+    /// The sign-offs of the current round.
+    pub fn current_signoffs<'p>(&self, post: &'p Post) -> &'p [SignOff] {
+        self.current_round()
+            .and_then(|round| post.signoffs.get(round.signoffs.clone()))
+            .unwrap_or(&[])
+    }
+
+    /// The revision the post is held to.
+    pub fn revision<'w>(&self, workflow: &'w Workflow) -> Option<&'w Revision> {
+        self.revision
+            .and_then(|index| workflow.revisions.get(index))
+    }
+
+    /// The last reject, if the current round has not started yet.
+    pub fn pending_rejection<'p>(&self, post: &'p Post) -> Option<&'p SignOff> {
+        let current_is_empty = self
+            .current_round()
+            .is_none_or(|round| round.signoffs.is_empty());
+        if !current_is_empty {
+            return None;
+        }
+        post.signoffs
+            .last()
+            .filter(|signoff| signoff.decision == Decision::Reject)
+    }
+}
+
+/// Splits sign-offs into rounds: each reject closes one. The last round is the current one
+/// and may be empty (after a reject, before the resubmission).
+pub fn rounds(signoffs: &[SignOff]) -> Vec<Round> {
+    let mut rounds = Vec::new();
+    let mut start = 0;
+    for (index, signoff) in signoffs.iter().enumerate() {
+        if signoff.decision == Decision::Reject {
+            rounds.push(Round {
+                signoffs: start..index + 1,
+                rejected: true,
+            });
+            start = index + 1;
+        }
+    }
+    rounds.push(Round {
+        signoffs: start..signoffs.len(),
+        rejected: false,
+    });
+    rounds
+}

@@ -1,0 +1,306 @@
+//! The *check* layer: every validation, run once, before anything is written. It loads
+//! the configuration, finds and parses every post in parallel, evaluates each chain and
+//! each platform limit, and checks what only the whole set shows (duplicate ids).
+//!
+//! In: the repository root and "now". Out: a [`Repository`] (the loaded, validated data
+//! every command starts from) and all [`Diagnostics`], sorted. With `--gate`,
+//! [`gate_diagnostics`] adds an error for each post whose chain is not complete.
+
+pub mod format;
+pub mod limits;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::chain::{self, Chain, Status};
+use crate::config::{self, Config};
+use crate::content::{self, Parsed, Post, PostFile, front_matter};
+use crate::source::{Code, Diagnostic, Diagnostics, YamlPath, YamlText, file};
+
+/// A post with its evaluated chain.
+#[derive(Clone, Debug)]
+pub struct CheckedPost {
+    /// The post.
+    pub post: Post,
+    /// Its chain.
+    pub chain: Chain,
+    /// Whether it has no error diagnostics.
+    pub is_valid: bool,
+}
+
+/// The loaded, validated repository.
+#[derive(Clone, Debug)]
+pub struct Repository {
+    /// The root folder.
+    pub root: PathBuf,
+    /// The configuration.
+    pub config: Config,
+    /// Every post whose front matter could be read, sorted by id.
+    pub posts: Vec<CheckedPost>,
+    /// "Now" for this run (`--clock` or the system clock).
+    pub now: DateTime<FixedOffset>,
+}
+
+impl Repository {
+    /// Every post's status.
+    pub fn statuses(&self) -> Vec<Status> {
+        self.posts
+            .iter()
+            .map(|checked| {
+                chain::status::status(&checked.post, &checked.chain, &self.config, self.now)
+            })
+            .collect()
+    }
+
+    /// A post by id.
+    pub fn post(&self, id: &str) -> Option<&CheckedPost> {
+        self.posts.iter().find(|checked| checked.post.id == id)
+    }
+}
+
+/// Counts for the end of a check.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Posts found.
+    pub posts: usize,
+    /// Error diagnostics.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Posts whose chain is complete.
+    pub complete: usize,
+    /// Posts still awaiting a sign-off.
+    pub pending: usize,
+}
+
+/// The result of loading.
+pub struct Loaded {
+    /// The repository, when the configuration could be loaded.
+    pub repository: Option<Repository>,
+    /// Every problem, sorted.
+    pub diagnostics: Diagnostics,
+}
+
+impl Loaded {
+    /// Whether a configuration problem makes this a configuration error (exit code 2).
+    pub fn has_config_errors(&self) -> bool {
+        self.repository.is_none() || self.diagnostics.iter().any(config::is_config_diagnostic)
+    }
+
+    /// The counts, over the posts accepted by `include`.
+    pub fn summary(&self, include: impl Fn(&str) -> bool) -> Summary {
+        let posts: Vec<&CheckedPost> = self
+            .repository
+            .iter()
+            .flat_map(|repository| repository.posts.iter())
+            .filter(|checked| include(&checked.post.file))
+            .collect();
+        let complete = posts
+            .iter()
+            .filter(|checked| checked.chain.is_complete)
+            .count();
+        let diagnostics = self.diagnostics.iter().filter(|d| include(&d.file));
+        let (errors, warnings) =
+            diagnostics.fold(
+                (0, 0),
+                |(e, w), d| if d.is_error() { (e + 1, w) } else { (e, w + 1) },
+            );
+        Summary {
+            posts: posts.len(),
+            errors,
+            warnings,
+            complete,
+            pending: posts.len() - complete,
+        }
+    }
+}
+
+/// Loads and validates the repository at `root`.
+pub fn load(root: &Path, now: DateTime<FixedOffset>) -> Loaded {
+    let mut diagnostics = Diagnostics::default();
+    let Some(config) = config::load(root, &mut diagnostics) else {
+        diagnostics.sort();
+        return Loaded {
+            repository: None,
+            diagnostics,
+        };
+    };
+    let files = content::find_posts(root, &mut diagnostics);
+    let results: Vec<(Option<CheckedPost>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|file| check_post(file, &config, now))
+        .collect();
+    let mut posts = Vec::with_capacity(results.len());
+    for (post, post_diagnostics) in results {
+        diagnostics.extend(post_diagnostics);
+        posts.extend(post);
+    }
+    diagnostics.extend(duplicate_ids(&mut posts));
+    diagnostics.sort();
+    Loaded {
+        repository: Some(Repository {
+            root: root.to_path_buf(),
+            config,
+            posts,
+            now,
+        }),
+        diagnostics,
+    }
+}
+
+/// Checks one post file: read, split, parse, limits, chain.
+fn check_post(
+    file: &PostFile,
+    config: &Config,
+    now: DateTime<FixedOffset>,
+) -> (Option<CheckedPost>, Vec<Diagnostic>) {
+    let text = match file::read_text(&file.path, file::MAX_TEXT_FILE_BYTES) {
+        Ok(text) => text,
+        Err(error) => {
+            return (
+                None,
+                vec![file::error_diagnostic(&file.relative, &error).for_post(&file.id)],
+            );
+        }
+    };
+    let split = match front_matter::split(&text) {
+        Ok(split) => split,
+        Err(error) => {
+            let diagnostic = Diagnostic::error(
+                error.code,
+                &file.relative,
+                error.line,
+                usize::from(error.line > 0),
+                error.message,
+            )
+            .with_hint(error.hint)
+            .for_post(&file.id);
+            return (None, vec![diagnostic]);
+        }
+    };
+    let source = YamlText {
+        file: &file.relative,
+        text: split.yaml,
+        first_line: front_matter::FRONT_MATTER_FIRST_LINE,
+    };
+    let (post, mut findings) = match content::post::parse(file, split, config) {
+        Parsed::Post(post, findings) => (*post, findings),
+        Parsed::Unreadable(error) => {
+            return (
+                None,
+                vec![source.parse_diagnostic(error).for_post(&file.id)],
+            );
+        }
+    };
+    findings.extend(limits::check(&post, config));
+    let (chain, chain_findings) = chain::evaluate(&post, config, now);
+    findings.extend(chain_findings);
+    let diagnostics: Vec<Diagnostic> = findings
+        .into_iter()
+        .map(|finding| source.diagnostic(finding).for_post(&post.id))
+        .collect();
+    let is_valid = !diagnostics.iter().any(Diagnostic::is_error);
+    (
+        Some(CheckedPost {
+            post,
+            chain,
+            is_valid,
+        }),
+        diagnostics,
+    )
+}
+
+/// Post ids that differ only in letter case would share a public address on most
+/// servers and file systems: the later ones are errors.
+fn duplicate_ids(posts: &mut [CheckedPost]) -> Vec<Diagnostic> {
+    let mut first_by_key: BTreeMap<String, String> = BTreeMap::new();
+    let mut diagnostics = Vec::new();
+    for checked in posts.iter_mut() {
+        let key = checked.post.id.to_lowercase();
+        match first_by_key.get(&key) {
+            Some(first) => {
+                checked.is_valid = false;
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::PostDuplicateId,
+                        &checked.post.file,
+                        1,
+                        1,
+                        format!(
+                            "post id `{}` is the same as `{first}` but for letter case",
+                            checked.post.id
+                        ),
+                    )
+                    .with_hint(
+                        "both would be published at one address; rename one folder (use lowercase)",
+                    )
+                    .for_post(&checked.post.id),
+                );
+            }
+            None => {
+                first_by_key.insert(key, checked.post.id.clone());
+            }
+        }
+    }
+    diagnostics
+}
+
+/// For `check --gate`: an error for each post whose chain is not complete, naming the
+/// step awaited and who may sign it.
+pub fn gate_diagnostics(repository: &Repository) -> Vec<Diagnostic> {
+    repository
+        .posts
+        .iter()
+        .filter(|checked| !checked.chain.is_complete)
+        .map(|checked| {
+            let status = chain::status::status(&checked.post, &checked.chain, &repository.config, repository.now);
+            let waiting = match (&status.next_step, &status.next_role) {
+                (Some(step), Some(role)) => {
+                    let who = status.eligible.as_deref().unwrap_or_default().join(", ");
+                    format!(
+                        "waiting for step `{step}` ({}){}",
+                        repository.config.role_name(role),
+                        if who.is_empty() { String::new() } else { format!(", to be signed by {who}") }
+                    )
+                }
+                _ if !checked.is_valid => "its chain has errors".to_string(),
+                _ => "no step can be signed yet".to_string(),
+            };
+            let (line, column) = locate_signoffs(&repository.root, &checked.post);
+            Diagnostic::error(
+                Code::ChainIncomplete,
+                &checked.post.file,
+                line,
+                column,
+                format!("approval chain incomplete ({}): {waiting}", status.state.as_str()),
+            )
+            .with_hint("a post may merge only when every step before upload is approved; see `siaran status`")
+            .for_post(&checked.post.id)
+        })
+        .collect()
+}
+
+/// The `signoffs:` key of a post (or its title when it has none), for gate messages.
+fn locate_signoffs(root: &Path, post: &Post) -> (usize, usize) {
+    let Ok(text) = file::read_text(&root.join(&post.file), file::MAX_TEXT_FILE_BYTES) else {
+        return (1, 1);
+    };
+    let Ok(split) = front_matter::split(&text) else {
+        return (1, 1);
+    };
+    let source = YamlText {
+        file: &post.file,
+        text: split.yaml,
+        first_line: front_matter::FRONT_MATTER_FIRST_LINE,
+    };
+    let key = if post.signoffs.is_empty() {
+        "title"
+    } else {
+        "signoffs"
+    };
+    source.locate(&YamlPath::of(key))
+}

@@ -1,0 +1,289 @@
+//! Arguments and dispatch. Every flag is defined once here; its doc comment is its help.
+//! Each command turns its arguments into plain values, calls the library, and prints.
+
+mod check;
+mod scaffold;
+mod sop;
+mod status;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{DateTime, FixedOffset};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use siaran::source::time;
+
+/// siaran: your office's social-media SOP as software. Posts live in git; each approval in
+/// the SOP's chain is a signed sign-off; `siaran check` proves the chain before anything
+/// is published.
+#[derive(Debug, Parser)]
+#[command(name = "siaran", version, about, long_about = None, max_term_width = 100)]
+pub struct Args {
+    /// The repository's root folder (holding siaran.yaml).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// Fix "now", e.g. 2026-11-21T09:00:00+07:00 or "2026-11-21 09:00 WIB" (for tests and previews).
+    #[arg(long, global = true, value_name = "TIME", value_parser = parse_clock)]
+    pub clock: Option<DateTime<FixedOffset>>,
+    /// Print more detail (repeat for more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+    /// Print only problems.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// When to use colour.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to colour output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When printing to a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a complete working repository for one SOP preset.
+    ///
+    /// Writes siaran.yaml (the preset, example people), example publish targets, the
+    /// pull-request gate workflow and one sample post. The folder must be new or empty.
+    Init {
+        /// The folder to create.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The built-in SOP to start from (see `siaran sop list`).
+        #[arg(long, value_name = "PRESET")]
+        preset: String,
+    },
+    /// Create a post bundle content/YYYY/MM/slug/index.md with a commented template.
+    New {
+        /// The post's title; the folder name is made from it.
+        title: String,
+        /// The kind of content.
+        #[arg(long, value_enum, default_value_t = KindArg::Berita)]
+        kind: KindArg,
+    },
+    /// Check every post, chain and setting; report every problem found.
+    ///
+    /// Exit status: 0 when the data is valid, 1 when problems were found, 2 when
+    /// siaran.yaml or a publish target is unusable.
+    Check {
+        /// Only report on these files or folders (everything is still loaded).
+        paths: Vec<PathBuf>,
+        /// Also fail when a post's approval chain is incomplete (the pull-request gate).
+        #[arg(long)]
+        gate: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
+    },
+    /// Show where each post stands: state, the step awaited, who may sign, what is overdue.
+    Status {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
+        format: StatusFormat,
+    },
+    /// List, show or draw the built-in SOP presets.
+    Sop {
+        /// What to do with presets.
+        #[command(subcommand)]
+        command: SopCommand,
+    },
+}
+
+/// `siaran sop` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SopCommand {
+    /// List the built-in presets.
+    List,
+    /// Show one preset: its source SOP, roles, steps and time budgets.
+    Show {
+        /// The preset id, e.g. jateng-2021.
+        id: String,
+    },
+}
+
+/// Formats of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// For people: each problem with its source line.
+    Human,
+    /// GitHub Actions annotations.
+    Github,
+    /// The stable JSON document.
+    Json,
+}
+
+/// Formats of `status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    /// A table for the terminal.
+    Table,
+    /// The stable JSON document.
+    Json,
+    /// A Markdown table (for a CI job summary).
+    Markdown,
+}
+
+/// Kinds of content, as `--kind` accepts them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    /// News of an activity.
+    Berita,
+    /// Information about an activity.
+    InformasiKegiatan,
+    /// An infographic.
+    Infografis,
+    /// An announcement.
+    Pengumuman,
+    /// A light-hearted image.
+    Meme,
+    /// General public information.
+    Publikasi,
+    /// A video.
+    Video,
+}
+
+impl From<KindArg> for siaran::content::Kind {
+    fn from(kind: KindArg) -> Self {
+        use siaran::content::Kind;
+        match kind {
+            KindArg::Berita => Kind::Berita,
+            KindArg::InformasiKegiatan => Kind::InformasiKegiatan,
+            KindArg::Infografis => Kind::Infografis,
+            KindArg::Pengumuman => Kind::Pengumuman,
+            KindArg::Meme => Kind::Meme,
+            KindArg::Publikasi => Kind::Publikasi,
+            KindArg::Video => Kind::Video,
+        }
+    }
+}
+
+fn parse_clock(text: &str) -> Result<DateTime<FixedOffset>, String> {
+    time::parse_instant(text).map_err(|error| error.to_string())
+}
+
+/// What a finished command tells the shell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// All well.
+    Success,
+    /// Problems were found in the data.
+    ProblemsFound,
+    /// The configuration is unusable.
+    ConfigurationError,
+}
+
+impl Outcome {
+    /// The process exit code.
+    pub fn exit_code(self) -> ExitCode {
+        ExitCode::from(match self {
+            Outcome::Success => 0,
+            Outcome::ProblemsFound => 1,
+            Outcome::ConfigurationError => 2,
+        })
+    }
+}
+
+/// An error that stops a command.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Scaffolding failed.
+    #[error(transparent)]
+    Scaffold(#[from] siaran::content::scaffold::ScaffoldError),
+    /// Output could not be written.
+    #[error("cannot write output: {0}")]
+    Output(#[from] std::io::Error),
+    /// A name given on the command line is not known.
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// Prints an error and its causes.
+pub fn print_error(error: &CliError) {
+    eprintln!("error: {error}");
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        eprintln!("  caused by: {cause}");
+        source = cause.source();
+    }
+}
+
+/// Options every command shares.
+pub struct Context {
+    /// The repository root.
+    pub root: PathBuf,
+    /// "Now".
+    pub now: DateTime<FixedOffset>,
+    /// Whether to colour output.
+    pub color: bool,
+    /// Whether to print only problems.
+    pub quiet: bool,
+}
+
+/// Runs the parsed command.
+pub fn run(args: Args) -> Result<Outcome, CliError> {
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let now = args
+        .clock
+        .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
+    let context = Context {
+        root: args.root,
+        now,
+        color,
+        quiet: args.quiet,
+    };
+    match args.command {
+        Command::Init { dir, preset } => scaffold::init(&context, &dir, &preset),
+        Command::New { title, kind } => scaffold::new(&context, &title, kind.into()),
+        Command::Check {
+            paths,
+            gate,
+            format,
+        } => check::run(&context, &paths, gate, format),
+        Command::Status { format } => status::run(&context, format),
+        Command::Sop {
+            command: SopCommand::List,
+        } => sop::list(),
+        Command::Sop {
+            command: SopCommand::Show { id },
+        } => sop::show(&id),
+    }
+}
+
+/// Loads the repository, or prints why it cannot be used (configuration error).
+pub(crate) fn load_repository(context: &Context) -> Result<siaran::check::Repository, Outcome> {
+    let loaded = siaran::check::load(&context.root, context.now);
+    if loaded.has_config_errors() {
+        let diagnostics: Vec<_> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| siaran::config::is_config_diagnostic(d) || loaded.repository.is_none())
+            .collect();
+        let summary = loaded.summary(|_| true);
+        eprint!(
+            "{}",
+            siaran::check::format::human(&context.root, &diagnostics, &summary, context.color)
+        );
+        return Err(Outcome::ConfigurationError);
+    }
+    loaded.repository.ok_or(Outcome::ConfigurationError)
+}

@@ -1,0 +1,643 @@
+//! The one place siaran parses YAML (through `yaml_serde`, the maintained continuation of
+//! serde_yaml), and the one place that knows where things are in YAML text.
+//!
+//! [`from_str`] deserializes and, on failure, classifies the error into a diagnostic code
+//! (syntax, unknown key with a "did you mean" hint, missing key, wrong value, alias bomb).
+//! Once parsed, data is checked by layers that no longer have the text; they report a
+//! [`YamlPath`] such as `signoffs[2].by`, and [`YamlText::locate`] finds that path's line
+//! and column again by reading the indentation of block-style YAML (flow mappings and
+//! sequences on one line are understood too). When a path cannot be followed to the end,
+//! the deepest part that could be found is used, so a location is always given.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+
+use super::diagnostic::{Code, Diagnostic, Finding};
+use super::suggest;
+
+/// One step of a path into a YAML document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathSegment {
+    /// A mapping key.
+    Key(String),
+    /// A sequence index (0-based).
+    Index(usize),
+}
+
+/// A path into a YAML document, e.g. `signoffs[2].by`. The empty path is the document.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct YamlPath(Vec<PathSegment>);
+
+impl YamlPath {
+    /// The whole document.
+    pub fn root() -> Self {
+        YamlPath(Vec::new())
+    }
+
+    /// A path of one key.
+    pub fn of(key: &str) -> Self {
+        YamlPath::root().key(key)
+    }
+
+    /// This path extended by a key.
+    pub fn key(mut self, key: &str) -> Self {
+        self.0.push(PathSegment::Key(key.to_string()));
+        self
+    }
+
+    /// This path extended by an index.
+    pub fn index(mut self, index: usize) -> Self {
+        self.0.push(PathSegment::Index(index));
+        self
+    }
+
+    /// The segments.
+    pub fn segments(&self) -> &[PathSegment] {
+        &self.0
+    }
+}
+
+impl fmt::Display for YamlPath {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (position, segment) in self.0.iter().enumerate() {
+            match segment {
+                PathSegment::Key(key) if position == 0 => write!(formatter, "{key}")?,
+                PathSegment::Key(key) => write!(formatter, ".{key}")?,
+                PathSegment::Index(index) => write!(formatter, "[{index}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why YAML could not be deserialized, with a code and a position in the YAML text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YamlError {
+    /// The diagnostic code this error maps to.
+    pub code: Code,
+    /// The parser's message, without its position suffix.
+    pub message: String,
+    /// A hint, e.g. "did you mean `title`?".
+    pub hint: Option<String>,
+    /// 1-based line within the YAML text.
+    pub line: usize,
+    /// 1-based column within the YAML text.
+    pub column: usize,
+}
+
+/// Deserializes YAML text. An empty document is read as an empty mapping.
+pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    let is_empty = text.lines().all(|line| {
+        let trimmed = line.trim();
+        trimmed.is_empty() || trimmed.starts_with('#')
+    });
+    let result = if is_empty {
+        serde_yaml::from_str("{}")
+    } else {
+        serde_yaml::from_str(text)
+    };
+    result.map_err(|error| classify(&error))
+}
+
+fn classify(error: &serde_yaml::Error) -> YamlError {
+    let (line, column) = error
+        .location()
+        .map_or((1, 1), |location| (location.line(), location.column()));
+    let full = error.to_string();
+    let message = match full.rfind(" at line ") {
+        Some(position) => full[..position].to_string(),
+        None => full,
+    };
+    let (code, hint) = if let Some(rest) = after(&message, "unknown field `") {
+        let (wrong, expected) = split_expected(rest);
+        let hint = match expected.is_empty() {
+            true => "remove this key: nothing is expected here".to_string(),
+            false => format!(
+                "{} (or remove the key)",
+                suggest::did_you_mean(wrong, expected.iter().map(String::as_str))
+            ),
+        };
+        (Code::FieldUnknown, Some(hint))
+    } else if let Some(rest) = after(&message, "unknown variant `") {
+        let (wrong, expected) = split_expected(rest);
+        (
+            Code::FieldInvalid,
+            Some(suggest::did_you_mean(
+                wrong,
+                expected.iter().map(String::as_str),
+            )),
+        )
+    } else if message.contains("missing field `") {
+        (
+            Code::FieldMissing,
+            Some("add the key; see the template made by `siaran new`".to_string()),
+        )
+    } else if message.contains("repetition limit exceeded")
+        || message.contains("recursion limit exceeded")
+    {
+        (
+            Code::YamlTooComplex,
+            Some("aliases or nesting expand too far; write the values out instead of using `&anchor`/`*alias`".to_string()),
+        )
+    } else if [
+        "invalid type",
+        "invalid value",
+        "invalid length",
+        "expected ",
+        "cannot ",
+        "must ",
+    ]
+    .iter()
+    .any(|marker| message.contains(marker))
+        && !message.contains("while parsing")
+        && !message.contains("while scanning")
+    {
+        (Code::FieldInvalid, None)
+    } else {
+        (
+            Code::YamlSyntax,
+            Some(
+                "check indentation, colons and quotes; values with `:` or `#` need quotes"
+                    .to_string(),
+            ),
+        )
+    };
+    YamlError {
+        code,
+        message,
+        hint,
+        line,
+        column,
+    }
+}
+
+fn after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
+    text.find(marker)
+        .map(|position| &text[position + marker.len()..])
+}
+
+/// Splits "foo`, expected one of `a`, `b`" into ("foo", ["a", "b"]).
+fn split_expected(rest: &str) -> (&str, Vec<String>) {
+    let wrong = rest.split('`').next().unwrap_or_default();
+    let expected = rest
+        .split_once("expected")
+        .map(|(_, list)| {
+            list.split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    (wrong, expected)
+}
+
+/// YAML text as it stands in a file, so paths and parser positions become file positions.
+#[derive(Clone, Copy, Debug)]
+pub struct YamlText<'a> {
+    /// File path relative to the repository root.
+    pub file: &'a str,
+    /// The YAML text.
+    pub text: &'a str,
+    /// The file line on which the text's first line stands (1 for a whole file, 2 for
+    /// front matter after its opening `---`).
+    pub first_line: usize,
+}
+
+impl<'a> YamlText<'a> {
+    /// A whole YAML file.
+    pub fn whole_file(file: &'a str, text: &'a str) -> Self {
+        YamlText {
+            file,
+            text,
+            first_line: 1,
+        }
+    }
+
+    /// The file line and column of `path` (1-based).
+    pub fn locate(&self, path: &YamlPath) -> (usize, usize) {
+        let (line, column) = locate(self.text, path);
+        (line + self.first_line - 1, column)
+    }
+
+    /// The diagnostic for a finding in this text.
+    pub fn diagnostic(&self, finding: Finding) -> Diagnostic {
+        let (line, column) = self.locate(&finding.path);
+        Diagnostic {
+            code: finding.code,
+            severity: finding.severity,
+            file: self.file.to_string(),
+            line,
+            column,
+            post: None,
+            message: finding.message,
+            hint: finding.hint,
+        }
+    }
+
+    /// The diagnostic for a parse error in this text.
+    pub fn parse_diagnostic(&self, error: YamlError) -> Diagnostic {
+        let mut diagnostic = Diagnostic::error(
+            error.code,
+            self.file,
+            error.line + self.first_line - 1,
+            error.column,
+            error.message,
+        );
+        diagnostic.hint = error.hint;
+        diagnostic
+    }
+}
+
+/// Where a located value stands: a block of lines, or a value that starts inside a line.
+#[derive(Clone, Copy, Debug)]
+enum Node {
+    /// Lines `first..end`; if `first_column` is set, the first line's content starts at
+    /// that byte column (the part after `- ` of a sequence item).
+    Block {
+        first: usize,
+        end: usize,
+        first_column: Option<usize>,
+    },
+    /// A value that starts at byte `column` of `line` (flow style or a scalar).
+    Inline { line: usize, column: usize },
+}
+
+struct Line<'a> {
+    raw: &'a str,
+}
+
+impl Line<'_> {
+    fn indent(&self) -> usize {
+        self.raw.len() - self.raw.trim_start_matches(' ').len()
+    }
+
+    fn is_blank(&self) -> bool {
+        let trimmed = self.raw.trim();
+        trimmed.is_empty() || trimmed.starts_with('#')
+    }
+}
+
+/// 0-based line index and 1-based character column of `path` in `text`.
+fn locate(text: &str, path: &YamlPath) -> (usize, usize) {
+    let lines: Vec<Line<'_>> = text.lines().map(|raw| Line { raw }).collect();
+    let mut node = Node::Block {
+        first: 0,
+        end: lines.len(),
+        first_column: None,
+    };
+    let mut found = first_content_position(&lines, node);
+    for segment in path.segments() {
+        let next = match segment {
+            PathSegment::Key(key) => find_key(&lines, node, key),
+            PathSegment::Index(index) => find_index(&lines, node, *index),
+        };
+        match next {
+            Some((position, child)) => {
+                found = position;
+                node = child;
+            }
+            None => break,
+        }
+    }
+    let (line, byte_column) = found;
+    let column = lines.get(line).map_or(1, |l| {
+        l.raw
+            .get(..byte_column)
+            .map_or(byte_column, |prefix| prefix.chars().count())
+            + 1
+    });
+    (line + 1, column)
+}
+
+fn first_content_position(lines: &[Line<'_>], node: Node) -> (usize, usize) {
+    match node {
+        Node::Inline { line, column } => (line, column),
+        Node::Block {
+            first,
+            end,
+            first_column,
+        } => (first..end)
+            .find(|&index| !lines[index].is_blank())
+            .map(|index| (index, effective_indent(lines, index, first, first_column)))
+            .unwrap_or((first.min(lines.len().saturating_sub(1)), 0)),
+    }
+}
+
+fn effective_indent(
+    lines: &[Line<'_>],
+    index: usize,
+    first: usize,
+    first_column: Option<usize>,
+) -> usize {
+    match first_column {
+        Some(column) if index == first => column,
+        _ => lines[index].indent(),
+    }
+}
+
+/// The end of the block that starts after line `start` and is indented deeper than `indent`
+/// (a sequence at the same indent as its key belongs to the key too).
+fn block_end(lines: &[Line<'_>], start: usize, indent: usize) -> usize {
+    let mut index = start;
+    let mut sequence_at_key_indent = false;
+    while index < lines.len() {
+        let line = &lines[index];
+        if !line.is_blank() {
+            let line_indent = line.indent();
+            let is_item = line.raw.trim_start().starts_with('-');
+            if index == start && line_indent == indent && is_item {
+                sequence_at_key_indent = true;
+            }
+            let belongs = line_indent > indent
+                || (sequence_at_key_indent && line_indent == indent && is_item);
+            if !belongs {
+                break;
+            }
+        }
+        index += 1;
+    }
+    index
+}
+
+fn find_key(lines: &[Line<'_>], node: Node, key: &str) -> Option<((usize, usize), Node)> {
+    match node {
+        Node::Inline { line, column } => {
+            let rest = lines.get(line)?.raw.get(column..)?;
+            let key_offset = find_flow_key(rest, key)?;
+            let value_column = column + key_offset + rest[key_offset..].find(':')? + 1;
+            let value_column = value_column + count_spaces(&lines[line].raw[value_column..]);
+            Some((
+                (line, column + key_offset),
+                Node::Inline {
+                    line,
+                    column: value_column,
+                },
+            ))
+        }
+        Node::Block {
+            first,
+            end,
+            first_column,
+        } => {
+            let (_, block_indent) = first_content_position(lines, node);
+            for index in first..end.min(lines.len()) {
+                if lines[index].is_blank()
+                    || effective_indent(lines, index, first, first_column) != block_indent
+                {
+                    continue;
+                }
+                let content = &lines[index].raw[block_indent..];
+                let Some(after_key) = strip_key(content, key) else {
+                    continue;
+                };
+                let value_column = lines[index].raw.len() - after_key.len();
+                let value = after_key.trim();
+                let child = if value.is_empty() || value.starts_with('#') {
+                    Node::Block {
+                        first: index + 1,
+                        end: block_end(lines, index + 1, block_indent),
+                        first_column: None,
+                    }
+                } else {
+                    Node::Inline {
+                        line: index,
+                        column: value_column + count_spaces(after_key),
+                    }
+                };
+                return Some(((index, block_indent), child));
+            }
+            None
+        }
+    }
+}
+
+fn find_index(lines: &[Line<'_>], node: Node, wanted: usize) -> Option<((usize, usize), Node)> {
+    match node {
+        Node::Inline { line, column } => {
+            let rest = lines.get(line)?.raw.get(column..)?;
+            let offset = flow_item_offset(rest, wanted)?;
+            Some((
+                (line, column + offset),
+                Node::Inline {
+                    line,
+                    column: column + offset,
+                },
+            ))
+        }
+        Node::Block {
+            first,
+            end,
+            first_column,
+        } => {
+            let (_, block_indent) = first_content_position(lines, node);
+            let mut seen = 0;
+            for index in first..end.min(lines.len()) {
+                if lines[index].is_blank()
+                    || effective_indent(lines, index, first, first_column) != block_indent
+                {
+                    continue;
+                }
+                let content = &lines[index].raw[block_indent..];
+                if !(content == "-" || content.starts_with("- ")) {
+                    continue;
+                }
+                if seen == wanted {
+                    let item_column = block_indent + 1 + count_spaces(&content[1..]);
+                    let item_end = block_end(lines, index + 1, block_indent);
+                    let child = if content.trim() == "-" {
+                        Node::Block {
+                            first: index + 1,
+                            end: item_end,
+                            first_column: None,
+                        }
+                    } else if content[1..].trim_start().starts_with(['{', '[']) {
+                        Node::Inline {
+                            line: index,
+                            column: item_column,
+                        }
+                    } else {
+                        Node::Block {
+                            first: index,
+                            end: item_end,
+                            first_column: Some(item_column),
+                        }
+                    };
+                    return Some(((index, item_column), child));
+                }
+                seen += 1;
+            }
+            None
+        }
+    }
+}
+
+fn count_spaces(text: &str) -> usize {
+    text.len() - text.trim_start_matches([' ', '\t']).len()
+}
+
+/// If `content` starts with `key:` (bare or quoted), the text after the colon.
+fn strip_key<'t>(content: &'t str, key: &str) -> Option<&'t str> {
+    for quote in ["", "\"", "'"] {
+        if let Some(rest) = content
+            .strip_prefix(quote)
+            .and_then(|rest| rest.strip_prefix(key))
+            && let Some(rest) = rest
+                .strip_prefix(quote)
+                .and_then(|rest| rest.strip_prefix(':'))
+            && (rest.is_empty() || rest.starts_with([' ', '\t']))
+        {
+            return Some(rest);
+        }
+    }
+    None
+}
+
+/// Byte offset of `key:` at the top level of a flow mapping that `text` starts with.
+fn find_flow_key(text: &str, key: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut token_start = true;
+    for (offset, character) in text.char_indices() {
+        if let Some(open) = quote {
+            if character == open {
+                quote = None;
+            }
+            continue;
+        }
+        if depth == 1 && token_start && strip_key(&text[offset..], key).is_some() {
+            return Some(offset);
+        }
+        match character {
+            '{' | '[' => depth += 1,
+            '}' | ']' => depth = depth.saturating_sub(1),
+            '"' | '\'' => quote = Some(character),
+            _ => {}
+        }
+        token_start = matches!(character, '{' | ',' | ' ');
+    }
+    None
+}
+
+/// Byte offset of the `wanted`-th item of a flow sequence that `text` starts with.
+fn flow_item_offset(text: &str, wanted: usize) -> Option<usize> {
+    if !text.starts_with('[') {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut item = 0;
+    let mut item_start: Option<usize> = None;
+    for (offset, character) in text.char_indices() {
+        if let Some(open) = quote {
+            if character == open {
+                quote = None;
+            }
+            continue;
+        }
+        match character {
+            '[' | '{' => {
+                depth += 1;
+                if depth == 1 {
+                    continue;
+                }
+            }
+            ']' | '}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    break;
+                }
+            }
+            ',' if depth == 1 => {
+                item += 1;
+                item_start = None;
+                continue;
+            }
+            '"' | '\'' => quote = Some(character),
+            _ => {}
+        }
+        if depth >= 1 && item_start.is_none() && !character.is_whitespace() {
+            item_start = Some(offset);
+            if item == wanted {
+                return Some(offset);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POST: &str = "\
+title: \"Rapat\"
+platforms: [instagram, x, facebook]
+media:
+  - { file: foto-1.jpg, alt: \"Satu\" }
+  - file: foto-2.jpg
+    alt: \"Dua\"
+signoffs:
+- step: serah
+  by: rina
+- step: terima
+  # a comment
+  by: sari
+  note: |
+    Catatan
+";
+
+    fn at(path: YamlPath) -> (usize, usize) {
+        locate(POST, &path)
+    }
+
+    #[test]
+    fn locates_keys_items_and_flow_values() {
+        assert_eq!(at(YamlPath::of("title")), (1, 1));
+        assert_eq!(at(YamlPath::of("platforms").index(1)), (2, 24));
+        assert_eq!(at(YamlPath::of("media").index(0).key("alt")), (4, 25));
+        assert_eq!(at(YamlPath::of("media").index(1).key("alt")), (6, 5));
+        assert_eq!(at(YamlPath::of("signoffs").index(1).key("by")), (12, 3));
+        assert_eq!(at(YamlPath::of("signoffs").index(1).key("note")), (13, 3));
+        // An unknown key falls back to its deepest known parent.
+        assert_eq!(at(YamlPath::of("signoffs").index(1).key("digest")), (10, 3));
+        assert_eq!(at(YamlPath::of("nothing")), (1, 1));
+    }
+
+    #[test]
+    fn classifies_errors() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Doc {
+            title: String,
+            kind: Option<String>,
+        }
+        let unknown = from_str::<Doc>("title: a\ntittle: b\n").unwrap_err();
+        assert_eq!((unknown.code, unknown.line), (Code::FieldUnknown, 2));
+        assert!(unknown.hint.unwrap().contains("`title`"));
+        let missing = from_str::<Doc>("kind: a\n").unwrap_err();
+        assert_eq!(missing.code, Code::FieldMissing);
+        let syntax = from_str::<Doc>("title: \"open\nkind: [\n").unwrap_err();
+        assert_eq!(syntax.code, Code::YamlSyntax);
+        let wrong = from_str::<Doc>("title: [1, 2]\n").unwrap_err();
+        assert_eq!(wrong.code, Code::FieldInvalid);
+    }
+
+    #[test]
+    fn refuses_an_alias_bomb() {
+        let mut bomb = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
+        for (name, previous) in ["b", "c", "d", "e", "f", "g", "h", "i"]
+            .iter()
+            .zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+        {
+            bomb.push_str(&format!("{name}: &{name} [*{previous},*{previous},*{previous},*{previous},*{previous},*{previous},*{previous},*{previous},*{previous}]\n"));
+        }
+        let error =
+            from_str::<std::collections::BTreeMap<String, serde_json::Value>>(&bomb).unwrap_err();
+        assert_eq!(error.code, Code::YamlTooComplex);
+    }
+}
