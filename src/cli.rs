@@ -238,34 +238,17 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-        }
+        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let now = args
-        .clock
-        .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
-    let context = Context {
-        root: args.root,
-        now,
-        color,
-        quiet: args.quiet,
-    };
+    let now = args.clock.unwrap_or_else(|| chrono::Utc::now().fixed_offset());
+    let context = Context { root: args.root, now, color, quiet: args.quiet };
     match args.command {
         Command::Init { dir, preset } => scaffold::init(&context, &dir, &preset),
         Command::New { title, kind } => scaffold::new(&context, &title, kind.into()),
-        Command::Check {
-            paths,
-            gate,
-            format,
-        } => check::run(&context, &paths, gate, format),
+        Command::Check { paths, gate, format } => check::run(&context, &paths, gate, format),
         Command::Status { format } => status::run(&context, format),
-        Command::Sop {
-            command: SopCommand::List,
-        } => sop::list(),
-        Command::Sop {
-            command: SopCommand::Show { id },
-        } => sop::show(&id),
+        Command::Sop { command: SopCommand::List } => sop::list(),
+        Command::Sop { command: SopCommand::Show { id } } => sop::show(&id),
     }
 }
 
@@ -279,10 +262,7 @@ pub(crate) fn load_repository(context: &Context) -> Result<siaran::check::Reposi
             .filter(|d| siaran::config::is_config_diagnostic(d) || loaded.repository.is_none())
             .collect();
         let summary = loaded.summary(|_| true);
-        eprint!(
-            "{}",
-            siaran::check::format::human(&context.root, &diagnostics, &summary, context.color)
-        );
+        eprint!("{}", siaran::check::format::human(&context.root, &diagnostics, &summary, context.color));
         return Err(Outcome::ConfigurationError);
     }
     loaded.repository.ok_or(Outcome::ConfigurationError)

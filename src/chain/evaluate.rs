@@ -17,40 +17,32 @@ const FUTURE_TOLERANCE_MINUTES: i64 = 5;
 pub fn evaluate(post: &Post, config: &Config, now: DateTime<FixedOffset>) -> (Chain, Vec<Finding>) {
     let mut findings = Vec::new();
     let rounds = rounds(&post.signoffs);
-    let mut chain = Chain {
-        revision: None,
-        rounds,
-        approved: 0,
-        has_errors: false,
-        is_complete: false,
-    };
+    let mut chain = Chain { revision: None, rounds, approved: 0, has_errors: false, is_complete: false };
     let Some(workflow) = config.workflows.get(&post.workflow) else {
+        chain.has_errors = true;
+        if config.broken_workflows.contains(&post.workflow) {
+            return (chain, findings);
+        }
         findings.push(
             Finding::error(
                 Code::PostUnknownWorkflow,
                 YamlPath::of("workflow"),
                 format!("no workflow `{}` in siaran.yaml", post.workflow),
             )
-            .with_hint(suggest::did_you_mean(
-                &post.workflow,
-                config.workflows.keys().map(String::as_str),
-            )),
+            .with_hint(suggest::did_you_mean(&post.workflow, config.workflows.keys().map(String::as_str))),
         );
         chain.has_errors = true;
         return (chain, findings);
     };
     let zone = config.site.timezone;
-    let held_to = post.signoffs.first().map_or_else(
-        || now.with_timezone(&zone).date_naive(),
-        |first| first.at.with_timezone(&zone).date_naive(),
-    );
+    let held_to = post
+        .signoffs
+        .first()
+        .map_or_else(|| now.with_timezone(&zone).date_naive(), |first| first.at.with_timezone(&zone).date_naive());
     let Some((revision_index, revision)) = workflow.revision_at(held_to) else {
         if !post.signoffs.is_empty() {
-            let first_effective = workflow
-                .revisions
-                .first()
-                .map(|revision| revision.effective.to_string())
-                .unwrap_or_default();
+            let first_effective =
+                workflow.revisions.first().map(|revision| revision.effective.to_string()).unwrap_or_default();
             findings.push(
                 Finding::error(
                     Code::ChainNoRevision,
@@ -69,26 +61,12 @@ pub fn evaluate(post: &Post, config: &Config, now: DateTime<FixedOffset>) -> (Ch
     for (round_index, round) in chain.rounds.clone().iter().enumerate() {
         let is_current = round_index + 1 == round_count;
         let round_start = if round_index == 0 {
-            post.event_date.and_then(|date| start_of_day(date, zone))
+            first_step_clock(post, revision, zone)
         } else {
-            post.signoffs
-                .get(round.signoffs.start.wrapping_sub(1))
-                .map(|reject| reject.at)
+            post.signoffs.get(round.signoffs.start.wrapping_sub(1)).map(|reject| reject.at)
         };
-        let start = RoundStart {
-            at: round_start,
-            is_signoff: round_index > 0,
-        };
-        let outcome = check_round(
-            post,
-            config,
-            workflow,
-            revision,
-            round.signoffs.clone(),
-            start,
-            now,
-            is_current,
-        );
+        let start = RoundStart { at: round_start, is_signoff: round_index > 0 };
+        let outcome = check_round(post, config, workflow, revision, round.signoffs.clone(), start, now, is_current);
         chain.has_errors |= outcome.has_errors;
         findings.extend(outcome.findings);
         if is_current {
@@ -132,6 +110,7 @@ fn check_round(
     let mut decision_signers: BTreeMap<&str, &str> = BTreeMap::new();
     let mut previous_at = round_start.at;
     let mut previous_was_signoff = round_start.is_signoff;
+    let mut last_step: Option<&str> = None;
     let order = revision
         .steps
         .iter()
@@ -142,10 +121,7 @@ fn check_round(
     for index in range {
         let signoff: &SignOff = &post.signoffs[index];
         let path = YamlPath::of("signoffs").index(index);
-        let errors_before = findings
-            .iter()
-            .filter(|f: &&Finding| f.severity == Severity::Error)
-            .count();
+        let errors_before = findings.iter().filter(|f: &&Finding| f.severity == Severity::Error).count();
         let person = config.people.get(&signoff.by);
         if person.is_none() {
             findings.push(
@@ -154,10 +130,7 @@ fn check_round(
                     path.clone().key("by"),
                     format!("no person `{}` in siaran.yaml", signoff.by),
                 )
-                .with_hint(suggest::did_you_mean(
-                    &signoff.by,
-                    config.people.keys().map(String::as_str),
-                )),
+                .with_hint(suggest::did_you_mean(&signoff.by, config.people.keys().map(String::as_str))),
             );
         }
         let Some(step_index) = revision.step_index(&signoff.step) else {
@@ -167,12 +140,10 @@ fn check_round(
                     path.clone().key("step"),
                     format!("workflow `{}` has no step `{}`", workflow.id, signoff.step),
                 )
-                .with_hint(suggest::did_you_mean(
-                    &signoff.step,
-                    revision.steps.iter().map(|step| step.id.as_str()),
-                )),
+                .with_hint(suggest::did_you_mean(&signoff.step, revision.steps.iter().map(|step| step.id.as_str()))),
             );
             prefix_intact = false;
+            expected += 1;
             continue;
         };
         let step = &revision.steps[step_index];
@@ -183,9 +154,7 @@ fn check_round(
                     path.clone().key("step"),
                     format!("step `{}` is the upload; it is not signed by hand", step.id),
                 )
-                .with_hint(
-                    "remove this sign-off: `siaran publish` records the upload in the ledger",
-                ),
+                .with_hint("remove this sign-off: `siaran publish` records the upload in the ledger"),
             );
             prefix_intact = false;
             continue;
@@ -195,19 +164,18 @@ fn check_round(
                 Some(wanted) if step_index > expected => {
                     format!("step `{}` is signed before step `{}`", step.id, wanted.id)
                 }
-                Some(wanted) => format!(
-                    "step `{}` is signed again where step `{}` was expected",
-                    step.id, wanted.id
-                ),
-                None => format!(
-                    "step `{}` is signed after the chain was already complete",
-                    step.id
-                ),
+                Some(_) => match last_step {
+                    Some(last) if last == step.id => format!("step `{}` is signed twice in a row", step.id),
+                    Some(last) => {
+                        format!("step `{}` is signed after step `{last}`, which the workflow puts later", step.id)
+                    }
+                    None => format!("step `{}` is signed out of order", step.id),
+                },
+                None => format!("step `{}` is signed after the chain was already complete", step.id),
             };
-            findings.push(
-                Finding::error(Code::ChainOrder, path.clone().key("step"), message)
-                    .with_hint(format!("steps are signed in this order: {order}; after a reject, start again at the first")),
-            );
+            findings.push(Finding::error(Code::ChainOrder, path.clone().key("step"), message).with_hint(format!(
+                "steps are signed in this order: {order}; after a reject, start again at the first"
+            )));
             expected = expected.max(step_index + 1);
         } else {
             expected += 1;
@@ -215,10 +183,7 @@ fn check_round(
         if let Some(person) = person
             && !person.roles.contains(&step.role)
         {
-            let holders: Vec<&str> = config
-                .holders(&step.role)
-                .map(|holder| holder.id.as_str())
-                .collect();
+            let holders: Vec<&str> = config.holders(&step.role).map(|holder| holder.id.as_str()).collect();
             findings.push(
                 Finding::error(
                     Code::ChainRole,
@@ -229,10 +194,7 @@ fn check_round(
                     ),
                 )
                 .with_hint(match holders.is_empty() {
-                    true => format!(
-                        "nobody holds `{}`; add it to someone's roles in siaran.yaml",
-                        step.role
-                    ),
+                    true => format!("nobody holds `{}`; add it to someone's roles in siaran.yaml", step.role),
                     false => format!("this step may be signed by: {}", holders.join(", ")),
                 }),
             );
@@ -243,7 +205,10 @@ fn check_round(
                     Finding::error(
                         Code::ChainSameSigner,
                         path.clone().key("by"),
-                        format!("`{}` already signed step `{other}` in this round; one person may not check twice", signoff.by),
+                        format!(
+                            "`{}` already signed step `{other}` in this round; one person may not check twice",
+                            signoff.by
+                        ),
                     )
                     .with_hint("maker-checker: another holder of the role must sign this step"),
                 ),
@@ -265,8 +230,12 @@ fn check_round(
             }
             if signoff.note.trim().is_empty() {
                 findings.push(
-                    Finding::error(Code::ChainRejectWithoutNote, path.clone().key("decision"), format!("the reject at step `{}` has no written response", step.id))
-                        .with_hint("add `note:` saying what must be corrected; the SOP requires a written response"),
+                    Finding::error(
+                        Code::ChainRejectWithoutNote,
+                        path.clone().key("decision"),
+                        format!("the reject at step `{}` has no written response", step.id),
+                    )
+                    .with_hint("add `note:` saying what must be corrected; the SOP requires a written response"),
                 );
             }
         }
@@ -277,10 +246,7 @@ fn check_round(
                 Finding::error(
                     Code::ChainTime,
                     path.clone().key("at"),
-                    format!(
-                        "signed at {}, before the sign-off it follows ({previous})",
-                        signoff.at
-                    ),
+                    format!("signed at {}, before the sign-off it follows ({previous})", signoff.at),
                 )
                 .with_hint("sign-offs are listed in the order they were given; check the time"),
             );
@@ -318,34 +284,32 @@ fn check_round(
         }
         previous_at = Some(signoff.at);
         previous_was_signoff = true;
-        let errors_after = findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count();
+        last_step = Some(&step.id);
+        let errors_after = findings.iter().filter(|f| f.severity == Severity::Error).count();
         let clean = errors_after == errors_before;
-        if prefix_intact
-            && clean
-            && signoff.decision == Decision::Approve
-            && step_index == approved_prefix
-        {
+        if prefix_intact && clean && signoff.decision == Decision::Approve && step_index == approved_prefix {
             approved_prefix += 1;
         } else {
             prefix_intact = false;
         }
     }
-    let has_errors = findings
-        .iter()
-        .any(|finding| finding.severity == Severity::Error);
-    RoundOutcome {
-        findings,
-        has_errors,
-        approved_prefix,
+    let has_errors = findings.iter().any(|finding| finding.severity == Severity::Error);
+    RoundOutcome { findings, has_errors, approved_prefix }
+}
+
+/// When the first step's budget starts counting: midnight of the event day ("H"), but only
+/// when that budget is in whole days (Mentawai's "day H, at most one day after"). Budgets
+/// in hours or minutes measure hand-off to hand-off, so they have no start before the
+/// first sign-off.
+pub(crate) fn first_step_clock(post: &Post, revision: &Revision, zone: Tz) -> Option<DateTime<FixedOffset>> {
+    let within = revision.steps.first()?.within?;
+    if within.num_seconds() % 86_400 != 0 {
+        return None;
     }
+    start_of_day(post.event_date?, zone)
 }
 
 /// Midnight at the start of `date` in the office's zone.
-pub(crate) fn start_of_day(date: NaiveDate, zone: Tz) -> Option<DateTime<FixedOffset>> {
-    zone.from_local_datetime(&date.and_hms_opt(0, 0, 0)?)
-        .earliest()
-        .map(|instant| instant.fixed_offset())
+fn start_of_day(date: NaiveDate, zone: Tz) -> Option<DateTime<FixedOffset>> {
+    zone.from_local_datetime(&date.and_hms_opt(0, 0, 0)?).earliest().map(|instant| instant.fixed_offset())
 }

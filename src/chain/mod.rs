@@ -58,28 +58,21 @@ impl Chain {
 
     /// The sign-offs of the current round.
     pub fn current_signoffs<'p>(&self, post: &'p Post) -> &'p [SignOff] {
-        self.current_round()
-            .and_then(|round| post.signoffs.get(round.signoffs.clone()))
-            .unwrap_or(&[])
+        self.current_round().and_then(|round| post.signoffs.get(round.signoffs.clone())).unwrap_or(&[])
     }
 
     /// The revision the post is held to.
     pub fn revision<'w>(&self, workflow: &'w Workflow) -> Option<&'w Revision> {
-        self.revision
-            .and_then(|index| workflow.revisions.get(index))
+        self.revision.and_then(|index| workflow.revisions.get(index))
     }
 
     /// The last reject, if the current round has not started yet.
     pub fn pending_rejection<'p>(&self, post: &'p Post) -> Option<&'p SignOff> {
-        let current_is_empty = self
-            .current_round()
-            .is_none_or(|round| round.signoffs.is_empty());
+        let current_is_empty = self.current_round().is_none_or(|round| round.signoffs.is_empty());
         if !current_is_empty {
             return None;
         }
-        post.signoffs
-            .last()
-            .filter(|signoff| signoff.decision == Decision::Reject)
+        post.signoffs.last().filter(|signoff| signoff.decision == Decision::Reject)
     }
 }
 
@@ -90,16 +83,10 @@ pub fn rounds(signoffs: &[SignOff]) -> Vec<Round> {
     let mut start = 0;
     for (index, signoff) in signoffs.iter().enumerate() {
         if signoff.decision == Decision::Reject {
-            rounds.push(Round {
-                signoffs: start..index + 1,
-                rejected: true,
-            });
+            rounds.push(Round { signoffs: start..index + 1, rejected: true });
             start = index + 1;
         }
     }
-    rounds.push(Round {
-        signoffs: start..signoffs.len(),
-        rejected: false,
-    });
+    rounds.push(Round { signoffs: start..signoffs.len(), rejected: false });
     rounds
 }

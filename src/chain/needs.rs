@@ -10,11 +10,7 @@ pub fn unmet(step: &Step, post: &Post, signoff_path: &YamlPath) -> Vec<Finding> 
     let mut findings = Vec::new();
     let photos = post.photo_count();
     if (photos as u64) < u64::from(needs.photos) {
-        let path = if post.media.is_empty() {
-            signoff_path.clone()
-        } else {
-            YamlPath::of("media")
-        };
+        let path = if post.media.is_empty() { signoff_path.clone() } else { YamlPath::of("media") };
         findings.push(
             Finding::error(
                 Code::NeedsPhotos,
@@ -29,30 +25,19 @@ pub fn unmet(step: &Step, post: &Post, signoff_path: &YamlPath) -> Vec<Finding> 
             Finding::error(
                 Code::NeedsNarrative,
                 signoff_path.clone(),
-                format!(
-                    "step `{}` needs a narrative, but the text after the front matter is empty",
-                    step.id
-                ),
+                format!("step `{}` needs a narrative, but the text after the front matter is empty", step.id),
             )
             .with_hint("write the news narrative below the closing `---`"),
         );
     }
     if needs.caption && post.caption.trim().is_empty() {
         findings.push(
-            Finding::error(
-                Code::NeedsCaption,
-                signoff_path.clone(),
-                format!("step `{}` needs a caption", step.id),
-            )
-            .with_hint("add `caption:` with the text for social media"),
+            Finding::error(Code::NeedsCaption, signoff_path.clone(), format!("step `{}` needs a caption", step.id))
+                .with_hint("add `caption:` with the text for social media"),
         );
     }
     for label in &needs.attachments {
-        if !post
-            .attachments
-            .iter()
-            .any(|attachment| &attachment.label == label)
-        {
+        if !post.attachments.iter().any(|attachment| &attachment.label == label) {
             findings.push(
                 Finding::error(
                     Code::NeedsAttachment,

@@ -5,7 +5,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 use super::Chain;
-use super::evaluate::start_of_day;
+use super::evaluate::first_step_clock;
 use crate::config::Config;
 use crate::content::Post;
 
@@ -96,20 +96,15 @@ pub fn status(post: &Post, chain: &Chain, config: &Config, now: DateTime<FixedOf
                     .revision_at(now.with_timezone(&config.site.timezone).date_naive())
                     .map(|(_, revision)| revision)
             })
-            .and_then(|revision| {
-                revision
-                    .steps
-                    .get(chain.approved)
-                    .map(|step| (workflow, step))
-            }),
+            .and_then(|revision| revision.steps.get(chain.approved).map(|step| (workflow, step))),
     };
     let waiting_since = match current.last() {
         Some(last) => Some(last.at),
         None => match chain.pending_rejection(post) {
             Some(reject) => Some(reject.at),
-            None => post
-                .event_date
-                .and_then(|date| start_of_day(date, config.site.timezone)),
+            None => workflow
+                .and_then(|workflow| chain.revision(workflow).or_else(|| workflow.latest()))
+                .and_then(|revision| first_step_clock(post, revision, config.site.timezone)),
         },
     };
     let (next_step, next_role, eligible, overdue_by_seconds) = match next {
@@ -125,9 +120,7 @@ pub fn status(post: &Post, chain: &Chain, config: &Config, now: DateTime<FixedOf
                 })
                 .map(|signoff| signoff.by.as_str())
                 .collect();
-            let barred = |id: &str| {
-                workflow.distinct && step.kind.is_decision() && signed_decisions.contains(&id)
-            };
+            let barred = |id: &str| workflow.distinct && step.kind.is_decision() && signed_decisions.contains(&id);
             let eligible: Vec<String> = config
                 .holders(&step.role)
                 .filter(|person| !barred(&person.id))
@@ -137,12 +130,7 @@ pub fn status(post: &Post, chain: &Chain, config: &Config, now: DateTime<FixedOf
                 (Some(within), Some(since)) => (now - since - within).num_seconds().max(0),
                 _ => 0,
             };
-            (
-                Some(step.id.clone()),
-                Some(step.role.clone()),
-                Some(eligible),
-                overdue,
-            )
+            (Some(step.id.clone()), Some(step.role.clone()), Some(eligible), overdue)
         }
     };
     Status {

@@ -13,15 +13,8 @@ use crate::source::{Diagnostic, Severity, file};
 
 /// Renders diagnostics for people, each with the source line it concerns.
 pub fn human(root: &Path, diagnostics: &[&Diagnostic], summary: &Summary, color: bool) -> String {
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_links(false)
-        .with_context_lines(1);
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false).with_context_lines(1);
     let mut out = String::new();
     for diagnostic in diagnostics {
         let report = Report::new(root, diagnostic);
@@ -66,32 +59,21 @@ pub fn github(diagnostics: &[&Diagnostic], summary: &Summary) -> String {
             message.push_str("\nhint: ");
             message.push_str(hint);
         }
-        let _ = write!(
-            out,
-            "::{command} file={}",
-            escape_property(&diagnostic.file)
-        );
+        let _ = write!(out, "::{command} file={}", escape_property(&diagnostic.file));
         if diagnostic.line > 0 {
             let _ = write!(out, ",line={}", diagnostic.line);
         }
         if diagnostic.column > 0 {
             let _ = write!(out, ",col={}", diagnostic.column);
         }
-        let _ = writeln!(
-            out,
-            ",title={}::{}",
-            escape_property(diagnostic.code.as_str()),
-            escape_data(&message)
-        );
+        let _ = writeln!(out, ",title={}::{}", escape_property(diagnostic.code.as_str()), escape_data(&message));
     }
     let _ = writeln!(out, "{}", summary_line(summary));
     out
 }
 
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 fn escape_property(text: &str) -> String {
@@ -105,11 +87,7 @@ pub fn json(diagnostics: &[&Diagnostic], summary: &Summary) -> String {
         diagnostics: &'a [&'a Diagnostic],
         summary: &'a Summary,
     }
-    let mut text = serde_json::to_string_pretty(&Document {
-        diagnostics,
-        summary,
-    })
-    .unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&Document { diagnostics, summary }).unwrap_or_default();
     text.push('\n');
     text
 }
@@ -127,17 +105,10 @@ impl<'a> Report<'a> {
         let text = (diagnostic.line > 0)
             .then(|| file::read_text(&root.join(&diagnostic.file), file::MAX_TEXT_FILE_BYTES).ok())
             .flatten();
-        let span = text
-            .as_deref()
-            .and_then(|text| span_at(text, diagnostic.line, diagnostic.column));
-        let source = text
-            .filter(|_| span.is_some())
-            .map(|text| NamedSource::new(&diagnostic.file, text).with_language("yaml"));
-        Report {
-            diagnostic,
-            source,
-            span,
-        }
+        let span = text.as_deref().and_then(|text| span_at(text, diagnostic.line, diagnostic.column));
+        let source =
+            text.filter(|_| span.is_some()).map(|text| NamedSource::new(&diagnostic.file, text).with_language("yaml"));
+        Report { diagnostic, source, span }
     }
 }
 
@@ -146,15 +117,9 @@ fn span_at(text: &str, line: usize, column: usize) -> Option<SourceSpan> {
     let mut offset = 0;
     for (index, content) in text.split_inclusive('\n').enumerate() {
         if index + 1 == line {
-            let column_offset: usize = content
-                .chars()
-                .take(column.saturating_sub(1))
-                .map(char::len_utf8)
-                .sum();
+            let column_offset: usize = content.chars().take(column.saturating_sub(1)).map(char::len_utf8).sum();
             let visible = content.trim_end().len().max(column_offset + 1);
-            let length = (visible - column_offset)
-                .min(content.len().saturating_sub(column_offset))
-                .max(1);
+            let length = (visible - column_offset).min(content.len().saturating_sub(column_offset)).max(1);
             return Some(SourceSpan::new((offset + column_offset).into(), length));
         }
         offset += content.len();
@@ -168,11 +133,7 @@ impl std::fmt::Display for Report<'_> {
         if self.source.is_none() {
             write!(formatter, " ({}", self.diagnostic.file)?;
             if self.diagnostic.line > 0 {
-                write!(
-                    formatter,
-                    ":{}:{}",
-                    self.diagnostic.line, self.diagnostic.column
-                )?;
+                write!(formatter, ":{}:{}", self.diagnostic.line, self.diagnostic.column)?;
             }
             formatter.write_str(")")?;
         }
@@ -195,24 +156,16 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.diagnostic
-            .hint
-            .as_ref()
-            .map(|hint| Box::new(hint) as Box<dyn std::fmt::Display>)
+        self.diagnostic.hint.as_ref().map(|hint| Box::new(hint) as Box<dyn std::fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source
-            .as_ref()
-            .map(|source| source as &dyn miette::SourceCode)
+        self.source.as_ref().map(|source| source as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.span?;
         let label = format!("{}:{}", self.diagnostic.line, self.diagnostic.column);
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            Some(label),
-            span,
-        ))))
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(label), span))))
     }
 }

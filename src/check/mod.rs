@@ -50,9 +50,7 @@ impl Repository {
     pub fn statuses(&self) -> Vec<Status> {
         self.posts
             .iter()
-            .map(|checked| {
-                chain::status::status(&checked.post, &checked.chain, &self.config, self.now)
-            })
+            .map(|checked| chain::status::status(&checked.post, &checked.chain, &self.config, self.now))
             .collect()
     }
 
@@ -99,23 +97,11 @@ impl Loaded {
             .flat_map(|repository| repository.posts.iter())
             .filter(|checked| include(&checked.post.file))
             .collect();
-        let complete = posts
-            .iter()
-            .filter(|checked| checked.chain.is_complete)
-            .count();
+        let complete = posts.iter().filter(|checked| checked.chain.is_complete).count();
         let diagnostics = self.diagnostics.iter().filter(|d| include(&d.file));
         let (errors, warnings) =
-            diagnostics.fold(
-                (0, 0),
-                |(e, w), d| if d.is_error() { (e + 1, w) } else { (e, w + 1) },
-            );
-        Summary {
-            posts: posts.len(),
-            errors,
-            warnings,
-            complete,
-            pending: posts.len() - complete,
-        }
+            diagnostics.fold((0, 0), |(e, w), d| if d.is_error() { (e + 1, w) } else { (e, w + 1) });
+        Summary { posts: posts.len(), errors, warnings, complete, pending: posts.len() - complete }
     }
 }
 
@@ -124,16 +110,11 @@ pub fn load(root: &Path, now: DateTime<FixedOffset>) -> Loaded {
     let mut diagnostics = Diagnostics::default();
     let Some(config) = config::load(root, &mut diagnostics) else {
         diagnostics.sort();
-        return Loaded {
-            repository: None,
-            diagnostics,
-        };
+        return Loaded { repository: None, diagnostics };
     };
     let files = content::find_posts(root, &mut diagnostics);
-    let results: Vec<(Option<CheckedPost>, Vec<Diagnostic>)> = files
-        .par_iter()
-        .map(|file| check_post(file, &config, now))
-        .collect();
+    let results: Vec<(Option<CheckedPost>, Vec<Diagnostic>)> =
+        files.par_iter().map(|file| check_post(file, &config, now)).collect();
     let mut posts = Vec::with_capacity(results.len());
     for (post, post_diagnostics) in results {
         diagnostics.extend(post_diagnostics);
@@ -141,77 +122,40 @@ pub fn load(root: &Path, now: DateTime<FixedOffset>) -> Loaded {
     }
     diagnostics.extend(duplicate_ids(&mut posts));
     diagnostics.sort();
-    Loaded {
-        repository: Some(Repository {
-            root: root.to_path_buf(),
-            config,
-            posts,
-            now,
-        }),
-        diagnostics,
-    }
+    Loaded { repository: Some(Repository { root: root.to_path_buf(), config, posts, now }), diagnostics }
 }
 
 /// Checks one post file: read, split, parse, limits, chain.
-fn check_post(
-    file: &PostFile,
-    config: &Config,
-    now: DateTime<FixedOffset>,
-) -> (Option<CheckedPost>, Vec<Diagnostic>) {
+fn check_post(file: &PostFile, config: &Config, now: DateTime<FixedOffset>) -> (Option<CheckedPost>, Vec<Diagnostic>) {
     let text = match file::read_text(&file.path, file::MAX_TEXT_FILE_BYTES) {
         Ok(text) => text,
         Err(error) => {
-            return (
-                None,
-                vec![file::error_diagnostic(&file.relative, &error).for_post(&file.id)],
-            );
+            return (None, vec![file::error_diagnostic(&file.relative, &error).for_post(&file.id)]);
         }
     };
     let split = match front_matter::split(&text) {
         Ok(split) => split,
         Err(error) => {
-            let diagnostic = Diagnostic::error(
-                error.code,
-                &file.relative,
-                error.line,
-                usize::from(error.line > 0),
-                error.message,
-            )
-            .with_hint(error.hint)
-            .for_post(&file.id);
+            let diagnostic = Diagnostic::error(error.code, &file.relative, error.line, 1, error.message)
+                .with_hint(error.hint)
+                .for_post(&file.id);
             return (None, vec![diagnostic]);
         }
     };
-    let source = YamlText {
-        file: &file.relative,
-        text: split.yaml,
-        first_line: front_matter::FRONT_MATTER_FIRST_LINE,
-    };
+    let source = YamlText { file: &file.relative, text: split.yaml, first_line: front_matter::FRONT_MATTER_FIRST_LINE };
     let (post, mut findings) = match content::post::parse(file, split, config) {
         Parsed::Post(post, findings) => (*post, findings),
         Parsed::Unreadable(error) => {
-            return (
-                None,
-                vec![source.parse_diagnostic(error).for_post(&file.id)],
-            );
+            return (None, vec![source.parse_diagnostic(error).for_post(&file.id)]);
         }
     };
     findings.extend(limits::check(&post, config));
     let (chain, chain_findings) = chain::evaluate(&post, config, now);
     findings.extend(chain_findings);
-    let diagnostics: Vec<Diagnostic> = findings
-        .into_iter()
-        .map(|finding| source.diagnostic(finding).for_post(&post.id))
-        .collect();
+    let diagnostics: Vec<Diagnostic> =
+        findings.into_iter().map(|finding| source.diagnostic(finding).for_post(&post.id)).collect();
     let is_valid = !diagnostics.iter().any(Diagnostic::is_error);
-    (
-        Some(CheckedPost {
-            post,
-            chain,
-            is_valid,
-        }),
-        diagnostics,
-    )
+    (Some(CheckedPost { post, chain, is_valid }), diagnostics)
 }
 
 /// Post ids that differ only in letter case would share a public address on most
@@ -230,14 +174,9 @@ fn duplicate_ids(posts: &mut [CheckedPost]) -> Vec<Diagnostic> {
                         &checked.post.file,
                         1,
                         1,
-                        format!(
-                            "post id `{}` is the same as `{first}` but for letter case",
-                            checked.post.id
-                        ),
+                        format!("post id `{}` is the same as `{first}` but for letter case", checked.post.id),
                     )
-                    .with_hint(
-                        "both would be published at one address; rename one folder (use lowercase)",
-                    )
+                    .with_hint("both would be published at one address; rename one folder (use lowercase)")
                     .for_post(&checked.post.id),
                 );
             }
@@ -292,15 +231,7 @@ fn locate_signoffs(root: &Path, post: &Post) -> (usize, usize) {
     let Ok(split) = front_matter::split(&text) else {
         return (1, 1);
     };
-    let source = YamlText {
-        file: &post.file,
-        text: split.yaml,
-        first_line: front_matter::FRONT_MATTER_FIRST_LINE,
-    };
-    let key = if post.signoffs.is_empty() {
-        "title"
-    } else {
-        "signoffs"
-    };
+    let source = YamlText { file: &post.file, text: split.yaml, first_line: front_matter::FRONT_MATTER_FIRST_LINE };
+    let key = if post.signoffs.is_empty() { "title" } else { "signoffs" };
     source.locate(&YamlPath::of(key))
 }

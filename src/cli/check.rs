@@ -7,36 +7,22 @@ use siaran::check::{self, format};
 
 use super::{CheckFormat, CliError, Context, Outcome};
 
-pub fn run(
-    context: &Context,
-    paths: &[PathBuf],
-    gate: bool,
-    output: CheckFormat,
-) -> Result<Outcome, CliError> {
+pub fn run(context: &Context, paths: &[PathBuf], gate: bool, output: CheckFormat) -> Result<Outcome, CliError> {
     let mut loaded = check::load(&context.root, context.now);
     if gate && let Some(repository) = &loaded.repository {
-        loaded
-            .diagnostics
-            .extend(check::gate_diagnostics(repository));
+        loaded.diagnostics.extend(check::gate_diagnostics(repository));
         loaded.diagnostics.sort();
     }
-    let filters: Vec<String> = paths
-        .iter()
-        .map(|path| relative(&context.root, path))
-        .collect();
+    let filters: Vec<String> = paths.iter().map(|path| relative(&context.root, path)).collect();
     let include = |file: &str| {
         filters.is_empty()
             || file == siaran::config::CONFIG_FILE
             || file.starts_with("publish-targets/")
-            || filters.iter().any(|filter| {
-                file == filter || file.starts_with(&format!("{}/", filter.trim_end_matches('/')))
-            })
+            || filters
+                .iter()
+                .any(|filter| file == filter || file.starts_with(&format!("{}/", filter.trim_end_matches('/'))))
     };
-    let shown: Vec<_> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| include(&d.file))
-        .collect();
+    let shown: Vec<_> = loaded.diagnostics.iter().filter(|d| include(&d.file)).collect();
     let summary = loaded.summary(include);
     let text = match output {
         CheckFormat::Human => {
@@ -62,18 +48,12 @@ pub fn run(
 /// A command-line path as a root-relative path with `/` separators.
 fn relative(root: &Path, path: &Path) -> String {
     if !path.is_absolute() && root.join(path).exists() {
-        return path
-            .to_string_lossy()
-            .replace('\\', "/")
-            .trim_start_matches("./")
-            .to_string();
+        return path.to_string_lossy().replace('\\', "/").trim_start_matches("./").to_string();
     }
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir()
-            .map(|dir| dir.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
+        std::env::current_dir().map(|dir| dir.join(path)).unwrap_or_else(|_| path.to_path_buf())
     };
     let root_absolute = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let path_absolute = std::fs::canonicalize(&joined).unwrap_or(joined);

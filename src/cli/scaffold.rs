@@ -7,11 +7,7 @@ use siaran::content::{Kind, scaffold};
 use super::{CliError, Context, Outcome};
 
 pub fn init(context: &Context, dir: &Path, preset: &str) -> Result<Outcome, CliError> {
-    let dir = if dir.is_absolute() {
-        dir.to_path_buf()
-    } else {
-        context.root.join(dir)
-    };
+    let dir = if dir.is_absolute() { dir.to_path_buf() } else { context.root.join(dir) };
     let written = scaffold::init_repository(&dir, preset, context.now)?;
     if !context.quiet {
         println!("Repositori baru untuk SOP `{preset}` di {}:", dir.display());
@@ -37,9 +33,7 @@ pub fn new(context: &Context, title: &str, kind: Kind) -> Result<Outcome, CliErr
         println!("{}", shown.display());
     } else {
         println!("Dibuat: {}", shown.display());
-        println!(
-            "Lengkapi front matter dan narasi, simpan foto di folder yang sama, lalu `siaran check`."
-        );
+        println!("Lengkapi front matter dan narasi, simpan foto di folder yang sama, lalu `siaran check`.");
     }
     Ok(Outcome::Success)
 }

@@ -11,19 +11,9 @@ use super::{CliError, Outcome};
 pub fn list() -> Result<Outcome, CliError> {
     let mut out = String::new();
     for preset in presets::all() {
-        let _ = writeln!(
-            out,
-            "{:<20} {} — {}",
-            preset.id, preset.office, preset.title
-        );
-        let _ = writeln!(
-            out,
-            "{:<20} {}, berlaku {}; {} langkah",
-            "",
-            preset.document,
-            preset.signed,
-            preset.steps.len()
-        );
+        let _ = writeln!(out, "{:<20} {} — {}", preset.id, preset.office, preset.title);
+        let _ =
+            writeln!(out, "{:<20} {}, berlaku {}; {} langkah", "", preset.document, preset.signed, preset.steps.len());
     }
     std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(Outcome::Success)
@@ -39,26 +29,16 @@ pub fn show(id: &str) -> Result<Outcome, CliError> {
     let mut out = String::new();
     let _ = writeln!(out, "{} ({})", preset.title, preset.id);
     let _ = writeln!(out, "{}", preset.office);
-    let _ = writeln!(
-        out,
-        "Sumber: {}, berlaku {}, disahkan oleh {}",
-        preset.document, preset.signed, preset.signed_by
-    );
+    let _ = writeln!(out, "Sumber: {}, berlaku {}, disahkan oleh {}", preset.document, preset.signed, preset.signed_by);
     let _ = writeln!(out, "\n{}\n", textwrap(&preset.summary, 92));
     let _ = writeln!(out, "Peran:");
     for (role, name) in &preset.roles {
         let _ = writeln!(out, "  {role:<24} {name}");
     }
     let _ = writeln!(out, "\nLangkah:");
-    let _ = writeln!(
-        out,
-        "  {:<3} {:<20} {:<24} {:<9} {:<7} TINDAKAN",
-        "#", "LANGKAH", "PERAN", "JENIS", "WAKTU"
-    );
+    let _ = writeln!(out, "  {:<3} {:<20} {:<24} {:<9} {:<7} TINDAKAN", "#", "LANGKAH", "PERAN", "JENIS", "WAKTU");
     for (index, step) in preset.steps.iter().enumerate() {
-        let within = step
-            .within
-            .map_or_else(|| "-".to_string(), time::format_duration);
+        let within = step.within.map_or_else(|| "-".to_string(), time::format_duration);
         let _ = writeln!(
             out,
             "  {:<3} {:<20} {:<24} {:<9} {:<7} {}",
@@ -84,28 +64,14 @@ pub fn show(id: &str) -> Result<Outcome, CliError> {
             for label in &needs.attachments {
                 parts.push(format!("lampiran `{label}`"));
             }
-            let _ = writeln!(
-                out,
-                "  {:<3} {:<20} kelengkapan: {}",
-                "",
-                "",
-                parts.join(", ")
-            );
+            let _ = writeln!(out, "  {:<3} {:<20} kelengkapan: {}", "", "", parts.join(", "));
         }
         if step.kind.is_decision() {
-            let _ = writeln!(
-                out,
-                "  {:<3} {:<20} dapat menolak (Tolak) dengan tanggapan tertulis",
-                "", ""
-            );
+            let _ = writeln!(out, "  {:<3} {:<20} dapat menolak (Tolak) dengan tanggapan tertulis", "", "");
         }
     }
     let budget = preset.workflow(&preset.id).revisions[0].total_budget();
-    let publish = preset
-        .steps
-        .iter()
-        .filter(|step| step.kind == StepKind::Publish)
-        .count();
+    let publish = preset.steps.iter().filter(|step| step.kind == StepKind::Publish).count();
     let _ = writeln!(
         out,
         "\nTotal waktu: {} ({} langkah, {} unggah).",

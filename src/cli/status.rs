@@ -23,8 +23,7 @@ pub fn run(context: &Context, format: StatusFormat) -> Result<Outcome, CliError>
             struct Document<'a> {
                 posts: &'a [Status],
             }
-            let mut text =
-                serde_json::to_string_pretty(&Document { posts: &statuses }).unwrap_or_default();
+            let mut text = serde_json::to_string_pretty(&Document { posts: &statuses }).unwrap_or_default();
             text.push('\n');
             text
         }
@@ -35,16 +34,8 @@ pub fn run(context: &Context, format: StatusFormat) -> Result<Outcome, CliError>
     Ok(Outcome::Success)
 }
 
-const HEADERS: [&str; 8] = [
-    "POST",
-    "STATE",
-    "ROUND",
-    "NEXT STEP",
-    "WHO MAY SIGN",
-    "WAITING SINCE",
-    "OVERDUE",
-    "PUBLISH AT",
-];
+const HEADERS: [&str; 8] =
+    ["POST", "STATE", "ROUND", "NEXT STEP", "WHO MAY SIGN", "WAITING SINCE", "OVERDUE", "PUBLISH AT"];
 
 fn table(statuses: &[Status], zone: Tz, markdown: bool) -> String {
     let rows: Vec<[String; 8]> = statuses
@@ -61,11 +52,7 @@ fn table(statuses: &[Status], zone: Tz, markdown: bool) -> String {
                 status.eligible.as_ref().map_or_else(
                     || "-".to_string(),
                     |who| {
-                        if who.is_empty() {
-                            "nobody".to_string()
-                        } else {
-                            who.join(", ")
-                        }
+                        if who.is_empty() { "nobody".to_string() } else { who.join(", ") }
                     },
                 ),
                 local(status.waiting_since, zone),
@@ -92,11 +79,7 @@ fn table(statuses: &[Status], zone: Tz, markdown: bool) -> String {
         }
     }
     let mut line = |cells: &[String]| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(widths)
-            .map(|(cell, width)| format!("{cell:<width$}"))
-            .collect();
+        let padded: Vec<String> = cells.iter().zip(widths).map(|(cell, width)| format!("{cell:<width$}")).collect();
         let _ = writeln!(out, "{}", padded.join("  ").trim_end());
     };
     line(&HEADERS.map(str::to_string));
@@ -107,15 +90,8 @@ fn table(statuses: &[Status], zone: Tz, markdown: bool) -> String {
 }
 
 fn local(instant: Option<DateTime<FixedOffset>>, zone: Tz) -> String {
-    instant.map_or_else(
-        || "-".to_string(),
-        |instant| {
-            instant
-                .with_timezone(&zone)
-                .format("%Y-%m-%d %H:%M %Z")
-                .to_string()
-        },
-    )
+    instant
+        .map_or_else(|| "-".to_string(), |instant| instant.with_timezone(&zone).format("%Y-%m-%d %H:%M %Z").to_string())
 }
 
 fn overdue(seconds: i64) -> String {

@@ -173,14 +173,8 @@ impl Limits {
             },
             Platform::Bluesky => Limits {
                 caption: vec![
-                    TextLimit {
-                        max: 300,
-                        counting: Counting::Graphemes,
-                    },
-                    TextLimit {
-                        max: 3_000,
-                        counting: Counting::Bytes,
-                    },
+                    TextLimit { max: 300, counting: Counting::Graphemes },
+                    TextLimit { max: 3_000, counting: Counting::Bytes },
                 ],
                 max_media: 4,
                 max_videos: 1,
@@ -218,11 +212,7 @@ pub fn x_weighted_length(text: &str) -> usize {
                     2
                 } else {
                     let weight = |code: u32| {
-                        if matches!(code, 0..=4351 | 8192..=8205 | 8208..=8223 | 8242..=8247) {
-                            1
-                        } else {
-                            2
-                        }
+                        if matches!(code, 0..=4351 | 8192..=8205 | 8208..=8223 | 8242..=8247) { 1 } else { 2 }
                     };
                     weight(first) + characters.map(|c| weight(u32::from(c))).sum::<usize>()
                 }
@@ -237,11 +227,8 @@ fn with_urls_as_23(text: &str, count: impl Fn(&str) -> usize) -> usize {
     let mut rest = text;
     while let Some(start) = find_url(rest) {
         total += count(&rest[..start]);
-        let url_length = rest[start..]
-            .find(char::is_whitespace)
-            .unwrap_or(rest.len() - start);
-        let url =
-            rest[start..start + url_length].trim_end_matches(['.', ',', ')', '!', '?', ';', ':']);
+        let url_length = rest[start..].find(char::is_whitespace).unwrap_or(rest.len() - start);
+        let url = rest[start..start + url_length].trim_end_matches(['.', ',', ')', '!', '?', ';', ':']);
         total += 23;
         rest = &rest[start + url.len()..];
     }
@@ -253,9 +240,7 @@ fn find_url(text: &str) -> Option<usize> {
         .iter()
         .filter_map(|prefix| {
             text.match_indices(prefix)
-                .find(|(index, _)| {
-                    *index == 0 || text[..*index].ends_with(|c: char| c.is_whitespace() || c == '(')
-                })
+                .find(|(index, _)| *index == 0 || text[..*index].ends_with(|c: char| c.is_whitespace() || c == '('))
                 .map(|(index, _)| index)
         })
         .min()
@@ -277,10 +262,7 @@ mod tests {
     #[test]
     fn x_counts_urls_cjk_and_emoji() {
         assert_eq!(x_weighted_length("halo"), 4);
-        assert_eq!(
-            x_weighted_length("cek https://cekdptonline.kpu.example/path?a=1 ya"),
-            4 + 23 + 3
-        );
+        assert_eq!(x_weighted_length("cek https://cekdptonline.kpu.example/path?a=1 ya"), 4 + 23 + 3);
         assert_eq!(x_weighted_length("日本"), 4);
         assert_eq!(x_weighted_length("👍"), 2);
         assert_eq!(x_weighted_length("👨‍👩‍👧"), 2);
@@ -291,18 +273,12 @@ mod tests {
     fn bluesky_counts_graphemes_not_bytes() {
         assert_eq!(Counting::Graphemes.count("é👨‍👩‍👧"), 2);
         assert_eq!(Counting::Bytes.count("é"), 2);
-        assert_eq!(
-            Counting::CharactersUrls23.count("lihat https://a.example/very/long/path"),
-            6 + 23
-        );
+        assert_eq!(Counting::CharactersUrls23.count("lihat https://a.example/very/long/path"), 6 + 23);
     }
 
     #[test]
     fn hashtags_are_counted_at_word_starts() {
-        assert_eq!(
-            hashtag_count("#Pemilu2029 ayo #cekDPT bukan#ini # kosong"),
-            2
-        );
+        assert_eq!(hashtag_count("#Pemilu2029 ayo #cekDPT bukan#ini # kosong"), 2);
     }
 
     proptest! {

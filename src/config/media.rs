@@ -51,21 +51,7 @@ impl MediaFormat {
             [0xFF, 0xD8, 0xFF, ..] => MediaFormat::Jpeg,
             [0x89, b'P', b'N', b'G', ..] => MediaFormat::Png,
             [b'G', b'I', b'F', b'8', ..] => MediaFormat::Gif,
-            [
-                b'R',
-                b'I',
-                b'F',
-                b'F',
-                _,
-                _,
-                _,
-                _,
-                b'W',
-                b'E',
-                b'B',
-                b'P',
-                ..,
-            ] => MediaFormat::Webp,
+            [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => MediaFormat::Webp,
             [0x1A, 0x45, 0xDF, 0xA3, ..] => MediaFormat::Webm,
             [_, _, _, _, b'f', b't', b'y', b'p', ..] => match brand {
                 Some(b"heic" | b"heix" | b"mif1" | b"msf1" | b"hevc") => MediaFormat::Heic,
@@ -84,10 +70,7 @@ impl MediaFormat {
 
     /// Whether it is a video.
     pub fn is_video(self) -> bool {
-        matches!(
-            self,
-            MediaFormat::Mp4 | MediaFormat::Mov | MediaFormat::Webm
-        )
+        matches!(self, MediaFormat::Mp4 | MediaFormat::Mov | MediaFormat::Webm)
     }
 
     /// The usual name, for messages.
@@ -109,10 +92,7 @@ impl MediaFormat {
     /// (MP4 and QuickTime share a container; so do HEIC and AVIF).
     pub fn accepts_content(self, actual: MediaFormat) -> bool {
         self == actual
-            || matches!(
-                (self, actual),
-                (MediaFormat::Mp4, MediaFormat::Mov) | (MediaFormat::Mov, MediaFormat::Mp4)
-            )
+            || matches!((self, actual), (MediaFormat::Mp4, MediaFormat::Mov) | (MediaFormat::Mov, MediaFormat::Mp4))
     }
 }
 
@@ -122,22 +102,10 @@ mod tests {
 
     #[test]
     fn sniffs_common_formats() {
-        assert_eq!(
-            MediaFormat::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]),
-            Some(MediaFormat::Jpeg)
-        );
-        assert_eq!(
-            MediaFormat::sniff(b"\x89PNG\r\n\x1a\n"),
-            Some(MediaFormat::Png)
-        );
-        assert_eq!(
-            MediaFormat::sniff(b"\0\0\0\x18ftypisom"),
-            Some(MediaFormat::Mp4)
-        );
-        assert_eq!(
-            MediaFormat::sniff(b"RIFF\0\0\0\0WEBPVP8 "),
-            Some(MediaFormat::Webp)
-        );
+        assert_eq!(MediaFormat::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(MediaFormat::Jpeg));
+        assert_eq!(MediaFormat::sniff(b"\x89PNG\r\n\x1a\n"), Some(MediaFormat::Png));
+        assert_eq!(MediaFormat::sniff(b"\0\0\0\x18ftypisom"), Some(MediaFormat::Mp4));
+        assert_eq!(MediaFormat::sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some(MediaFormat::Webp));
         assert_eq!(MediaFormat::sniff(b"hello"), None);
         assert_eq!(MediaFormat::from_extension("JPG"), Some(MediaFormat::Jpeg));
     }

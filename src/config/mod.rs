@@ -27,9 +27,7 @@ pub use steps::is_identifier;
 pub use target::{Platform, Target};
 pub use workflow::{Needs, Revision, Step, StepKind, Workflow};
 
-use crate::source::{
-    Code, Diagnostic, Diagnostics, Finding, YamlPath, YamlText, file, suggest, time, yaml,
-};
+use crate::source::{Code, Diagnostic, Diagnostics, Finding, YamlPath, YamlText, file, suggest, time, yaml};
 use raw::{RawConfig, RawWorkflow};
 
 /// The file name of the configuration at the repository root.
@@ -102,6 +100,9 @@ pub struct Config {
     pub max_delay: TimeDelta,
     /// Publish targets by id.
     pub targets: BTreeMap<String, Target>,
+    /// Workflows that are defined but could not be built (already reported); posts
+    /// naming them are not reported again.
+    pub broken_workflows: BTreeSet<String>,
 }
 
 impl Config {
@@ -112,16 +113,13 @@ impl Config {
 
     /// People holding a role, by id.
     pub fn holders<'a>(&'a self, role: &'a str) -> impl Iterator<Item = &'a Person> + 'a {
-        self.people
-            .values()
-            .filter(move |person| person.roles.contains(role))
+        self.people.values().filter(move |person| person.roles.contains(role))
     }
 }
 
 /// Whether any diagnostic concerns the configuration (so the run is a configuration error).
 pub fn is_config_diagnostic(diagnostic: &Diagnostic) -> bool {
-    diagnostic.is_error()
-        && (diagnostic.file == CONFIG_FILE || diagnostic.file.starts_with("publish-targets/"))
+    diagnostic.is_error() && (diagnostic.file == CONFIG_FILE || diagnostic.file.starts_with("publish-targets/"))
 }
 
 /// Loads `siaran.yaml` and `publish-targets/`. Returns `None` when the configuration
@@ -130,8 +128,16 @@ pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Option<Config> {
     let path = root.join(CONFIG_FILE);
     if !path.exists() {
         diagnostics.push(
-            Diagnostic::error(Code::ConfigMissing, CONFIG_FILE, 0, 0, format!("no {CONFIG_FILE} in {}", root.display()))
-                .with_hint("run siaran in the repository's root, pass --root DIR, or create one with `siaran init DIR --preset P`"),
+            Diagnostic::error(
+                Code::ConfigMissing,
+                CONFIG_FILE,
+                0,
+                0,
+                format!("no {CONFIG_FILE} in {}", root.display()),
+            )
+            .with_hint(
+                "run siaran in the repository's root, pass --root DIR, or create one with `siaran init DIR --preset P`",
+            ),
         );
         return None;
     }
@@ -152,11 +158,7 @@ pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Option<Config> {
     };
     let mut findings = Vec::new();
     let config = build(raw, &mut findings);
-    diagnostics.extend(
-        findings
-            .into_iter()
-            .map(|finding| source.diagnostic(finding)),
-    );
+    diagnostics.extend(findings.into_iter().map(|finding| source.diagnostic(finding)));
     let mut config = config?;
     config.targets = target::load_targets(root, diagnostics);
     Some(config)
@@ -174,8 +176,12 @@ fn build(raw: RawConfig, findings: &mut Vec<Finding>) -> Option<Config> {
                     format!("`{}` is not a time zone", raw.site.timezone),
                 )
                 .with_hint(match suggest::closest(&raw.site.timezone, known) {
-                    Some(best) => format!("did you mean `{best}`? (WIB Asia/Jakarta, WITA Asia/Makassar, WIT Asia/Jayapura)"),
-                    None => "use an IANA name: Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)".to_string(),
+                    Some(best) => {
+                        format!("did you mean `{best}`? (WIB Asia/Jakarta, WITA Asia/Makassar, WIT Asia/Jayapura)")
+                    }
+                    None => {
+                        "use an IANA name: Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)".to_string()
+                    }
                 }),
             );
             None
@@ -204,9 +210,7 @@ fn build(raw: RawConfig, findings: &mut Vec<Finding>) -> Option<Config> {
                 YamlPath::of("site").key("base_url"),
                 format!("`{base_url}` is not an http(s) address"),
             )
-            .with_hint(
-                "write the archive's public address, e.g. https://arsip.kpu-contoh.example/",
-            ),
+            .with_hint("write the archive's public address, e.g. https://arsip.kpu-contoh.example/"),
         );
     }
     if !base_url.ends_with('/') {
@@ -215,6 +219,7 @@ fn build(raw: RawConfig, findings: &mut Vec<Finding>) -> Option<Config> {
 
     let mut roles: BTreeMap<String, String> = BTreeMap::new();
     let mut workflows = BTreeMap::new();
+    let mut broken_workflows = BTreeSet::new();
     for (id, raw_workflow) in &raw.workflows {
         let path = YamlPath::of("workflows").key(id);
         if !is_identifier(id) {
@@ -224,8 +229,13 @@ fn build(raw: RawConfig, findings: &mut Vec<Finding>) -> Option<Config> {
                 format!("workflow id `{id}` is not a simple name"),
             ));
         }
-        if let Some(workflow) = build_workflow(id, raw_workflow, &path, &mut roles, findings) {
-            workflows.insert(id.clone(), workflow);
+        match build_workflow(id, raw_workflow, &path, &mut roles, findings) {
+            Some(workflow) => {
+                workflows.insert(id.clone(), workflow);
+            }
+            None => {
+                broken_workflows.insert(id.clone());
+            }
         }
     }
     roles.extend(raw.roles.clone());
@@ -253,10 +263,12 @@ fn build(raw: RawConfig, findings: &mut Vec<Finding>) -> Option<Config> {
         );
     }
 
-    check_roles(&raw, &workflows, &people, &roles, findings);
+    if broken_workflows.is_empty() {
+        check_roles(&raw, &workflows, &people, &roles, findings);
+    }
 
     let default_workflow = match (&raw.default_workflow, workflows.len()) {
-        (Some(id), _) if workflows.contains_key(id) => id.clone(),
+        (Some(id), _) if workflows.contains_key(id) || broken_workflows.contains(id) => id.clone(),
         (Some(id), _) => {
             findings.push(
                 Finding::error(
@@ -264,22 +276,15 @@ fn build(raw: RawConfig, findings: &mut Vec<Finding>) -> Option<Config> {
                     YamlPath::of("default_workflow"),
                     format!("no workflow `{id}` is defined"),
                 )
-                .with_hint(suggest::did_you_mean(
-                    id,
-                    workflows.keys().map(String::as_str),
-                )),
+                .with_hint(suggest::did_you_mean(id, workflows.keys().map(String::as_str))),
             );
             id.clone()
         }
         (None, 1) => workflows.keys().next().cloned().unwrap_or_default(),
         (None, 0) => {
             findings.push(
-                Finding::error(
-                    Code::ConfigWorkflow,
-                    YamlPath::of("workflows"),
-                    "no workflow is defined",
-                )
-                .with_hint("add one, e.g. `workflows: { berita: { preset: mentawai-2023 } }`"),
+                Finding::error(Code::ConfigWorkflow, YamlPath::of("workflows"), "no workflow is defined")
+                    .with_hint("add one, e.g. `workflows: { berita: { preset: mentawai-2023 } }`"),
             );
             String::new()
         }
@@ -290,33 +295,16 @@ fn build(raw: RawConfig, findings: &mut Vec<Finding>) -> Option<Config> {
                     YamlPath::root(),
                     "several workflows but no `default_workflow`",
                 )
-                .with_hint(
-                    "add `default_workflow: ID` naming the workflow of posts that name none",
-                ),
+                .with_hint("add `default_workflow: ID` naming the workflow of posts that name none"),
             );
             String::new()
         }
     };
 
     let schedule = Schedule {
-        publish: check_cron(
-            raw.schedule.publish.as_deref(),
-            "0 * * * * *",
-            "publish",
-            findings,
-        ),
-        build: check_cron(
-            raw.schedule.build.as_deref(),
-            "0 */15 * * * *",
-            "build",
-            findings,
-        ),
-        report: check_cron(
-            raw.schedule.report.as_deref(),
-            "0 0 7 1 * *",
-            "report",
-            findings,
-        ),
+        publish: check_cron(raw.schedule.publish.as_deref(), "0 * * * * *", "publish", findings),
+        build: check_cron(raw.schedule.build.as_deref(), "0 */15 * * * *", "build", findings),
+        report: check_cron(raw.schedule.report.as_deref(), "0 0 7 1 * *", "report", findings),
     };
     let max_delay = match raw.publish.max_delay.as_deref() {
         None => TimeDelta::hours(6),
@@ -334,13 +322,7 @@ fn build(raw: RawConfig, findings: &mut Vec<Finding>) -> Option<Config> {
     };
 
     Some(Config {
-        site: Site {
-            title: raw.site.title,
-            office: raw.site.office,
-            base_url,
-            language,
-            timezone: timezone?,
-        },
+        site: Site { title: raw.site.title, office: raw.site.office, base_url, language, timezone: timezone? },
         roles,
         people,
         workflows,
@@ -348,6 +330,7 @@ fn build(raw: RawConfig, findings: &mut Vec<Finding>) -> Option<Config> {
         schedule,
         max_delay,
         targets: BTreeMap::new(),
+        broken_workflows,
     })
 }
 
@@ -397,10 +380,7 @@ fn build_workflow(
                 let (steps, step_findings) =
                     steps::build_steps(&raw_revision.steps, &revision_path.clone().key("steps"));
                 findings.extend(step_findings);
-                if revisions
-                    .iter()
-                    .any(|revision: &Revision| revision.effective == effective)
-                {
+                if revisions.iter().any(|revision: &Revision| revision.effective == effective) {
                     findings.push(Finding::error(
                         Code::ConfigWorkflow,
                         revision_path.key("effective"),
@@ -413,11 +393,7 @@ fn build_workflow(
                     .clone()
                     .or_else(|| preset.as_ref().map(|p| p.document.clone()))
                     .unwrap_or_default();
-                revisions.push(Revision {
-                    effective,
-                    source,
-                    steps,
-                });
+                revisions.push(Revision { effective, source, steps });
             }
             if raw_revisions.is_empty() {
                 findings.push(Finding::error(
@@ -449,11 +425,7 @@ fn build_workflow(
     }
     Some(Workflow {
         id: id.to_string(),
-        title: raw
-            .title
-            .clone()
-            .or_else(|| preset.as_ref().map(|p| p.title.clone()))
-            .unwrap_or_else(|| id.to_string()),
+        title: raw.title.clone().or_else(|| preset.as_ref().map(|p| p.title.clone())).unwrap_or_else(|| id.to_string()),
         preset: raw.preset.clone(),
         distinct: raw.distinct.unwrap_or(true),
         revisions,
@@ -468,19 +440,12 @@ fn check_roles(
     roles: &BTreeMap<String, String>,
     findings: &mut Vec<Finding>,
 ) {
-    let held: BTreeSet<&str> = people
-        .values()
-        .flat_map(|person| person.roles.iter().map(String::as_str))
-        .collect();
+    let held: BTreeSet<&str> = people.values().flat_map(|person| person.roles.iter().map(String::as_str)).collect();
     for workflow in workflows.values() {
         let Some(latest) = workflow.latest() else {
             continue;
         };
-        for step in latest
-            .steps
-            .iter()
-            .filter(|step| step.kind != StepKind::Publish)
-        {
+        for step in latest.steps.iter().filter(|step| step.kind != StepKind::Publish) {
             if !held.contains(step.role.as_str()) {
                 findings.push(
                     Finding::warning(
@@ -491,10 +456,7 @@ fn check_roles(
                             step.role, step.id, workflow.id
                         ),
                     )
-                    .with_hint(format!(
-                        "add `{}` to someone's `roles:` under `people:`",
-                        step.role
-                    )),
+                    .with_hint(format!("add `{}` to someone's `roles:` under `people:`", step.role)),
                 );
             }
         }
@@ -502,11 +464,9 @@ fn check_roles(
     let known: BTreeSet<&str> = roles
         .keys()
         .map(String::as_str)
-        .chain(workflows.values().flat_map(|w| {
-            w.revisions
-                .iter()
-                .flat_map(|r| r.steps.iter().map(|s| s.role.as_str()))
-        }))
+        .chain(
+            workflows.values().flat_map(|w| w.revisions.iter().flat_map(|r| r.steps.iter().map(|s| s.role.as_str()))),
+        )
         .collect();
     for (id, person) in &raw.people {
         for (index, role) in person.roles.iter().enumerate() {
@@ -525,12 +485,7 @@ fn check_roles(
 }
 
 /// A light check of a six-field cron expression (seconds first); the daemon parses it fully.
-fn check_cron(
-    value: Option<&str>,
-    default: &str,
-    key: &str,
-    findings: &mut Vec<Finding>,
-) -> String {
+fn check_cron(value: Option<&str>, default: &str, key: &str, findings: &mut Vec<Finding>) -> String {
     let Some(text) = value else {
         return default.to_string();
     };
@@ -538,8 +493,12 @@ fn check_cron(
     let allowed = |c: char| c.is_ascii_alphanumeric() || "*/,-?#".contains(c);
     if fields.len() != 6 || !fields.iter().all(|field| field.chars().all(allowed)) {
         findings.push(
-            Finding::error(Code::ConfigSchedule, YamlPath::of("schedule").key(key), format!("`{text}` is not a six-field cron expression"))
-                .with_hint("write seconds, minutes, hours, day of month, month, day of week, e.g. \"0 */15 * * * *\""),
+            Finding::error(
+                Code::ConfigSchedule,
+                YamlPath::of("schedule").key(key),
+                format!("`{text}` is not a six-field cron expression"),
+            )
+            .with_hint("write seconds, minutes, hours, day of month, month, day of week, e.g. \"0 */15 * * * *\""),
         );
     }
     text.to_string()

@@ -13,14 +13,8 @@ use crate::source::{time, yaml};
 
 const PRESET_FILES: [(&str, &str); 5] = [
     ("mentawai-2023", include_str!("presets/mentawai-2023.yaml")),
-    (
-        "pasaman-barat-2025",
-        include_str!("presets/pasaman-barat-2025.yaml"),
-    ),
-    (
-        "pinrang-jdih-2022",
-        include_str!("presets/pinrang-jdih-2022.yaml"),
-    ),
+    ("pasaman-barat-2025", include_str!("presets/pasaman-barat-2025.yaml")),
+    ("pinrang-jdih-2022", include_str!("presets/pinrang-jdih-2022.yaml")),
     ("jateng-2021", include_str!("presets/jateng-2021.yaml")),
     ("agam-2023", include_str!("presets/agam-2023.yaml")),
 ];
@@ -72,18 +66,12 @@ pub fn ids() -> impl Iterator<Item = &'static str> + Clone {
 
 /// All built-in presets, in the order of the seeds.
 pub fn all() -> Vec<Preset> {
-    PRESET_FILES
-        .iter()
-        .filter_map(|(_, text)| parse(text).ok())
-        .collect()
+    PRESET_FILES.iter().filter_map(|(_, text)| parse(text).ok()).collect()
 }
 
 /// One preset by id.
 pub fn find(id: &str) -> Option<Preset> {
-    PRESET_FILES
-        .iter()
-        .find(|(preset_id, _)| *preset_id == id)
-        .and_then(|(_, text)| parse(text).ok())
+    PRESET_FILES.iter().find(|(preset_id, _)| *preset_id == id).and_then(|(_, text)| parse(text).ok())
 }
 
 /// Why a preset file is broken (only possible while editing the presets themselves).
@@ -97,8 +85,7 @@ fn parse(text: &str) -> Result<Preset, PresetError> {
     if let Some(finding) = findings.first() {
         return Err(PresetError(finding.message.clone()));
     }
-    let signed = time::parse_date(&raw.signed)
-        .ok_or_else(|| PresetError(format!("bad date {}", raw.signed)))?;
+    let signed = time::parse_date(&raw.signed).ok_or_else(|| PresetError(format!("bad date {}", raw.signed)))?;
     Ok(Preset {
         id: raw.id,
         office: raw.office,
@@ -122,17 +109,9 @@ mod tests {
         for (id, text) in PRESET_FILES {
             let preset = parse(text).unwrap_or_else(|error| panic!("{id}: {error}"));
             assert_eq!(preset.id, id);
-            assert_eq!(
-                preset.steps.last().map(|step| step.kind),
-                Some(StepKind::Publish),
-                "{id}"
-            );
+            assert_eq!(preset.steps.last().map(|step| step.kind), Some(StepKind::Publish), "{id}");
             for step in &preset.steps {
-                assert!(
-                    preset.roles.contains_key(&step.role),
-                    "{id}: role {} unnamed",
-                    step.role
-                );
+                assert!(preset.roles.contains_key(&step.role), "{id}: role {} unnamed", step.role);
             }
         }
         assert_eq!(all().len(), 5);
@@ -141,21 +120,11 @@ mod tests {
     #[test]
     fn presets_keep_the_seeds_budgets() {
         let minutes = |id: &str| -> Vec<i64> {
-            find(id)
-                .unwrap()
-                .steps
-                .iter()
-                .map(|step| step.within.map_or(0, |w| w.num_minutes()))
-                .collect()
+            find(id).unwrap().steps.iter().map(|step| step.within.map_or(0, |w| w.num_minutes())).collect()
         };
         assert_eq!(minutes("jateng-2021"), [60, 5, 30, 30, 30, 30, 5, 5]);
         assert_eq!(minutes("agam-2023"), [30, 15, 15, 5]);
-        assert_eq!(
-            find("jateng-2021").unwrap().workflow("x").revisions[0]
-                .total_budget()
-                .num_minutes(),
-            195
-        );
+        assert_eq!(find("jateng-2021").unwrap().workflow("x").revisions[0].total_budget().num_minutes(), 195);
         let pinrang = find("pinrang-jdih-2022").unwrap();
         assert_eq!(pinrang.steps.len(), 9);
         assert_eq!(pinrang.steps[0].kind, StepKind::Instruct);

@@ -13,12 +13,8 @@ pub fn build_steps(raw_steps: &[RawStep], path: &YamlPath) -> (Vec<Step>, Vec<Fi
     let mut seen = BTreeSet::new();
     if raw_steps.is_empty() {
         findings.push(
-            Finding::error(
-                Code::ConfigWorkflow,
-                path.clone(),
-                "a revision needs at least one step",
-            )
-            .with_hint("list the SOP's steps in order, ending with a `kind: publish` step"),
+            Finding::error(Code::ConfigWorkflow, path.clone(), "a revision needs at least one step")
+                .with_hint("list the SOP's steps in order, ending with a `kind: publish` step"),
         );
     }
     for (index, raw) in raw_steps.iter().enumerate() {
@@ -88,15 +84,12 @@ pub fn build_steps(raw_steps: &[RawStep], path: &YamlPath) -> (Vec<Step>, Vec<Fi
                 .with_hint("a flow starts with a hand-over (submit) or a disposition (instruct)"),
             );
         }
-        let needs = raw
-            .needs
-            .as_ref()
-            .map_or_else(Needs::default, |needs| Needs {
-                photos: needs.photos,
-                narrative: needs.narrative,
-                caption: needs.caption,
-                attachments: needs.attachments.clone(),
-            });
+        let needs = raw.needs.as_ref().map_or_else(Needs::default, |needs| Needs {
+            photos: needs.photos,
+            narrative: needs.narrative,
+            caption: needs.caption,
+            attachments: needs.attachments.clone(),
+        });
         steps.push(Step {
             id: raw.id.clone(),
             role: raw.role.clone(),
@@ -112,8 +105,6 @@ pub fn build_steps(raw_steps: &[RawStep], path: &YamlPath) -> (Vec<Step>, Vec<Fi
 /// Ids of people, roles, steps, workflows and targets: lowercase letters, digits, `-`, `_`.
 pub fn is_identifier(text: &str) -> bool {
     !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
         && text.starts_with(|c: char| c.is_ascii_alphanumeric())
 }

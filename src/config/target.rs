@@ -11,9 +11,7 @@ use serde::Serialize;
 use super::limits::{Counting, Limits, TextLimit};
 use super::raw::RawTarget;
 use super::steps::is_identifier;
-use crate::source::{
-    Code, Diagnostic, Diagnostics, Finding, YamlPath, YamlText, file, suggest, yaml,
-};
+use crate::source::{Code, Diagnostic, Diagnostics, Finding, YamlPath, YamlText, file, suggest, yaml};
 
 /// The platforms siaran publishes to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -89,9 +87,7 @@ impl Platform {
     }
 
     fn parse(text: &str) -> Option<Platform> {
-        Platform::ALL
-            .into_iter()
-            .find(|platform| platform.as_str() == text)
+        Platform::ALL.into_iter().find(|platform| platform.as_str() == text)
     }
 }
 
@@ -119,36 +115,24 @@ pub fn load_targets(root: &Path, diagnostics: &mut Diagnostics) -> BTreeMap<Stri
     let Ok(entries) = std::fs::read_dir(&folder) else {
         return targets;
     };
-    let mut paths: Vec<_> = entries
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .collect();
+    let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|entry| entry.path()).collect();
     paths.sort();
     for path in paths {
-        let is_yaml = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| e == "yaml" || e == "yml");
+        let is_yaml = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e == "yaml" || e == "yml");
         if !is_yaml {
             continue;
         }
         let Some(stem) = path.file_stem().and_then(|stem| stem.to_str()) else {
             diagnostics.push(Diagnostic::error(
                 Code::FileNameNotUtf8,
-                format!(
-                    "publish-targets/{}",
-                    path.file_name().unwrap_or_default().to_string_lossy()
-                ),
+                format!("publish-targets/{}", path.file_name().unwrap_or_default().to_string_lossy()),
                 0,
                 0,
                 "the target file name is not valid UTF-8",
             ));
             continue;
         };
-        let relative = format!(
-            "publish-targets/{}",
-            path.file_name().unwrap_or_default().to_string_lossy()
-        );
+        let relative = format!("publish-targets/{}", path.file_name().unwrap_or_default().to_string_lossy());
         if let Some(target) = load_target(&path, stem, &relative, diagnostics) {
             targets.insert(target.id.clone(), target);
         }
@@ -156,12 +140,7 @@ pub fn load_targets(root: &Path, diagnostics: &mut Diagnostics) -> BTreeMap<Stri
     targets
 }
 
-fn load_target(
-    path: &Path,
-    id: &str,
-    relative: &str,
-    diagnostics: &mut Diagnostics,
-) -> Option<Target> {
+fn load_target(path: &Path, id: &str, relative: &str, diagnostics: &mut Diagnostics) -> Option<Target> {
     let text = match file::read_text(path, file::MAX_TEXT_FILE_BYTES) {
         Ok(text) => text,
         Err(error) => {
@@ -187,9 +166,7 @@ fn load_target(
                 0,
                 format!("target id `{id}` (the file name) is not a simple name"),
             )
-            .with_hint(
-                "rename the file with lowercase letters, digits and hyphens, e.g. `instagram.yaml`",
-            ),
+            .with_hint("rename the file with lowercase letters, digits and hyphens, e.g. `instagram.yaml`"),
         );
     }
     let Some(platform) = Platform::parse(&raw.platform) else {
@@ -202,11 +179,7 @@ fn load_target(
             )
             .with_hint(hint),
         );
-        diagnostics.extend(
-            findings
-                .into_iter()
-                .map(|finding| source.diagnostic(finding)),
-        );
+        diagnostics.extend(findings.into_iter().map(|finding| source.diagnostic(finding)));
         return None;
     };
     let mut credentials = BTreeMap::new();
@@ -229,37 +202,15 @@ fn load_target(
     }
     let mut limits = Limits::of(platform);
     if let Some(max_characters) = raw.limits.max_characters {
-        let counting = limits
-            .caption
-            .first()
-            .map_or(Counting::Characters, |limit| limit.counting);
-        limits
-            .caption
-            .retain(|limit| limit.counting == Counting::Bytes);
-        limits.caption.insert(
-            0,
-            TextLimit {
-                max: max_characters,
-                counting,
-            },
-        );
+        let counting = limits.caption.first().map_or(Counting::Characters, |limit| limit.counting);
+        limits.caption.retain(|limit| limit.counting == Counting::Bytes);
+        limits.caption.insert(0, TextLimit { max: max_characters, counting });
     }
     if let Some(max_media) = raw.limits.max_media {
         limits.max_media = max_media;
     }
-    diagnostics.extend(
-        findings
-            .into_iter()
-            .map(|finding| source.diagnostic(finding)),
-    );
-    Some(Target {
-        id: id.to_string(),
-        platform,
-        account: raw.account,
-        api_base: raw.api_base,
-        credentials,
-        limits,
-    })
+    diagnostics.extend(findings.into_iter().map(|finding| source.diagnostic(finding)));
+    Some(Target { id: id.to_string(), platform, account: raw.account, api_base: raw.api_base, credentials, limits })
 }
 
 /// A credential value is a secret in the wrong place when its key says it is secret and
@@ -269,14 +220,10 @@ fn looks_like_secret(key: &str, value: &str) -> bool {
         return false;
     }
     let secret_words = ["token", "secret", "password", "passwd", "key", "bearer"];
-    let key_is_secret = secret_words
-        .iter()
-        .any(|word| key.to_ascii_lowercase().contains(word))
-        && !key.ends_with("_id");
-    let value_is_secret = value.len() >= 32
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.~+/=".contains(c));
+    let key_is_secret =
+        secret_words.iter().any(|word| key.to_ascii_lowercase().contains(word)) && !key.ends_with("_id");
+    let value_is_secret =
+        value.len() >= 32 && value.chars().all(|c| c.is_ascii_alphanumeric() || "-_.~+/=".contains(c));
     key_is_secret || value_is_secret
 }
 
@@ -290,9 +237,6 @@ mod tests {
         assert!(looks_like_secret("access_token", "EAAB..."));
         assert!(!looks_like_secret("token_env", "SIARAN_TOKEN"));
         assert!(!looks_like_secret("ig_user_id", "17841400000000001"));
-        assert!(looks_like_secret(
-            "page",
-            "EAABwzLixnjYBAO3ZCZBxZCq2ZB8ZCZCZBZAZA1234"
-        ));
+        assert!(looks_like_secret("page", "EAABwzLixnjYBAO3ZCZBxZCq2ZB8ZCZCZBZAZA1234"));
     }
 }

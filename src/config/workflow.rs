@@ -97,18 +97,12 @@ impl Revision {
 
     /// The steps that must be approved before publishing (all but the publish step).
     pub fn steps_to_approve(&self) -> usize {
-        self.steps
-            .iter()
-            .take_while(|step| step.kind != StepKind::Publish)
-            .count()
+        self.steps.iter().take_while(|step| step.kind != StepKind::Publish).count()
     }
 
     /// Sum of the time budgets of all steps that have one.
     pub fn total_budget(&self) -> TimeDelta {
-        self.steps
-            .iter()
-            .filter_map(|step| step.within)
-            .fold(TimeDelta::zero(), |sum, within| sum + within)
+        self.steps.iter().filter_map(|step| step.within).fold(TimeDelta::zero(), |sum, within| sum + within)
     }
 }
 
@@ -130,11 +124,7 @@ pub struct Workflow {
 impl Workflow {
     /// The revision in force on `date`: the latest one effective on or before it.
     pub fn revision_at(&self, date: NaiveDate) -> Option<(usize, &Revision)> {
-        self.revisions
-            .iter()
-            .enumerate()
-            .rev()
-            .find(|(_, revision)| revision.effective <= date)
+        self.revisions.iter().enumerate().rev().find(|(_, revision)| revision.effective <= date)
     }
 
     /// The newest revision.

@@ -31,9 +31,7 @@ pub fn resolve(bundle: &Path, name: &str) -> Result<BundleFile, BundleProblem> {
     let relative = Path::new(name);
     let is_plain = !name.is_empty()
         && !name.contains('\\')
-        && relative
-            .components()
-            .all(|component| matches!(component, Component::Normal(_) | Component::CurDir));
+        && relative.components().all(|component| matches!(component, Component::Normal(_) | Component::CurDir));
     if !is_plain {
         return Err(BundleProblem::Escapes);
     }
@@ -50,10 +48,7 @@ pub fn resolve(bundle: &Path, name: &str) -> Result<BundleFile, BundleProblem> {
     if !metadata.is_file() {
         return Err(BundleProblem::Missing);
     }
-    Ok(BundleFile {
-        path,
-        size: metadata.len(),
-    })
+    Ok(BundleFile { path, size: metadata.len() })
 }
 
 /// The format the file's first bytes show.
@@ -77,20 +72,13 @@ mod tests {
         std::fs::write(dir.path().join("secret.txt"), b"x").unwrap();
         assert_eq!(resolve(&bundle, "foto.jpg").map(|f| f.size), Ok(1));
         assert_eq!(resolve(&bundle, "./foto.jpg").map(|f| f.size), Ok(1));
-        assert_eq!(
-            resolve(&bundle, "../secret.txt"),
-            Err(BundleProblem::Escapes)
-        );
+        assert_eq!(resolve(&bundle, "../secret.txt"), Err(BundleProblem::Escapes));
         assert_eq!(resolve(&bundle, "/etc/passwd"), Err(BundleProblem::Escapes));
         assert_eq!(resolve(&bundle, ""), Err(BundleProblem::Escapes));
-        assert_eq!(
-            resolve(&bundle, "tidak-ada.jpg"),
-            Err(BundleProblem::Missing)
-        );
+        assert_eq!(resolve(&bundle, "tidak-ada.jpg"), Err(BundleProblem::Missing));
         #[cfg(unix)]
         {
-            std::os::unix::fs::symlink(dir.path().join("secret.txt"), bundle.join("link.jpg"))
-                .unwrap();
+            std::os::unix::fs::symlink(dir.path().join("secret.txt"), bundle.join("link.jpg")).unwrap();
             assert_eq!(resolve(&bundle, "link.jpg"), Err(BundleProblem::Escapes));
         }
     }

@@ -41,7 +41,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
             code: Code::FileEmpty,
             message: "the post file is empty",
             hint: "start it with front matter between `---` lines; `siaran new \"Judul\"` writes a template",
-            line: 0,
+            line: 1,
         });
     }
     let mut lines = text.split_inclusive('\n');
@@ -216,22 +216,10 @@ mod tests {
     #[test]
     fn splits_front_matter_and_body() {
         let split = split("---\ntitle: a\n---\nBody\n").unwrap();
-        assert_eq!(
-            (split.yaml, split.body, split.body_line),
-            ("title: a\n", "Body\n", 4)
-        );
-        assert_eq!(
-            super::split("---\ntitle: a\n").unwrap_err().code,
-            Code::FrontMatterUnclosed
-        );
-        assert_eq!(
-            super::split("title: a\n").unwrap_err().code,
-            Code::FrontMatterMissing
-        );
+        assert_eq!((split.yaml, split.body, split.body_line), ("title: a\n", "Body\n", 4));
+        assert_eq!(super::split("---\ntitle: a\n").unwrap_err().code, Code::FrontMatterUnclosed);
+        assert_eq!(super::split("title: a\n").unwrap_err().code, Code::FrontMatterMissing);
         assert_eq!(super::split(" \n").unwrap_err().code, Code::FileEmpty);
-        assert_eq!(
-            super::split("---\r\ntitle: a\r\n---\r\n").unwrap().yaml,
-            "title: a\r\n"
-        );
+        assert_eq!(super::split("---\r\ntitle: a\r\n---\r\n").unwrap().yaml, "title: a\r\n");
     }
 }

@@ -103,26 +103,17 @@ pub struct Post {
 impl Post {
     /// The caption sent to a target: its override, or the post's caption.
     pub fn caption_for(&self, target: &str) -> &str {
-        self.per_platform
-            .get(target)
-            .and_then(|text| text.caption.as_deref())
-            .unwrap_or(&self.caption)
+        self.per_platform.get(target).and_then(|text| text.caption.as_deref()).unwrap_or(&self.caption)
     }
 
     /// The title sent to a target: its override, or the post's title.
     pub fn title_for(&self, target: &str) -> &str {
-        self.per_platform
-            .get(target)
-            .and_then(|text| text.title.as_deref())
-            .unwrap_or(&self.title)
+        self.per_platform.get(target).and_then(|text| text.title.as_deref()).unwrap_or(&self.title)
     }
 
     /// How many media items are photos.
     pub fn photo_count(&self) -> usize {
-        self.media
-            .iter()
-            .filter(|media| media.format.is_some_and(MediaFormat::is_image))
-            .count()
+        self.media.iter().filter(|media| media.format.is_some_and(MediaFormat::is_image)).count()
     }
 }
 
@@ -150,10 +141,9 @@ pub fn parse(file: &PostFile, split: Split<'_>, config: &Config) -> Parsed {
                     time::InstantError::NoZone(_) => Code::TimeNoZone,
                     _ => Code::FieldInvalid,
                 };
-                findings.push(
-                    Finding::error(code, YamlPath::of(key), format!("`{key}`: {error}"))
-                        .with_hint("add the office's offset or zone, e.g. 2026-11-21T09:00:00+07:00 or 2026-11-21 09:00 WIB"),
-                );
+                findings.push(Finding::error(code, YamlPath::of(key), format!("`{key}`: {error}")).with_hint(
+                    "add the office's offset or zone, e.g. 2026-11-21T09:00:00+07:00 or 2026-11-21 09:00 WIB",
+                ));
                 None
             }
         }
@@ -164,32 +154,28 @@ pub fn parse(file: &PostFile, split: Split<'_>, config: &Config) -> Parsed {
         && expires <= publish
     {
         findings.push(
-                Finding::error(Code::TimeExpiresBeforePublish, YamlPath::of("expires_at"), "`expires_at` is not after `publish_at`")
-                    .with_hint("a post that expires before it is due would never be published; correct one of the two times"),
-            );
+            Finding::error(
+                Code::TimeExpiresBeforePublish,
+                YamlPath::of("expires_at"),
+                "`expires_at` is not after `publish_at`",
+            )
+            .with_hint("a post that expires before it is due would never be published; correct one of the two times"),
+        );
     }
     let event_date = raw.event_date.as_deref().and_then(|text| {
         let date = time::parse_date(text);
         if date.is_none() {
             findings.push(
-                Finding::error(
-                    Code::FieldInvalid,
-                    YamlPath::of("event_date"),
-                    format!("`{text}` is not a date"),
-                )
-                .with_hint("write the activity day as YYYY-MM-DD"),
+                Finding::error(Code::FieldInvalid, YamlPath::of("event_date"), format!("`{text}` is not a date"))
+                    .with_hint("write the activity day as YYYY-MM-DD"),
             );
         }
         date
     });
     if raw.title.trim().is_empty() {
         findings.push(
-            Finding::error(
-                Code::FieldMissing,
-                YamlPath::of("title"),
-                "the title is empty",
-            )
-            .with_hint("write the post's title"),
+            Finding::error(Code::FieldMissing, YamlPath::of("title"), "the title is empty")
+                .with_hint("write the post's title"),
         );
     }
 
@@ -207,21 +193,30 @@ pub fn parse(file: &PostFile, split: Split<'_>, config: &Config) -> Parsed {
                 );
             }
             let format = extension(&item.file).and_then(MediaFormat::from_extension);
+            let escapes = bundle::resolve(&file.bundle, &item.file) == Err(BundleProblem::Escapes);
             let found = locate_file(file, &item.file, path.clone().key("file"), Code::MediaMissing, &mut findings);
             match (format, &found) {
+                (None, _) if escapes => {}
                 (None, _) => findings.push(
-                    Finding::error(Code::MediaFormat, path.key("file"), format!("`{}` is not a known photo or video format", item.file))
-                        .with_hint("use JPEG, PNG, WebP or GIF for photos and MP4 for videos"),
+                    Finding::error(
+                        Code::MediaFormat,
+                        path.key("file"),
+                        format!("`{}` is not a known photo or video format", item.file),
+                    )
+                    .with_hint("use JPEG, PNG, WebP or GIF for photos and MP4 for videos"),
                 ),
                 (Some(declared), Some(found)) => {
-                    if let Some(actual) = bundle::sniff(&found.path).filter(|actual| !declared.accepts_content(*actual)) {
+                    if let Some(actual) = bundle::sniff(&found.path).filter(|actual| !declared.accepts_content(*actual))
+                    {
                         findings.push(
                             Finding::error(
                                 Code::MediaFormat,
                                 path.key("file"),
                                 format!("`{}` is named as {} but holds {}", item.file, declared.name(), actual.name()),
                             )
-                            .with_hint("convert the file or give it the right extension; platforms refuse mismatched files"),
+                            .with_hint(
+                                "convert the file or give it the right extension; platforms refuse mismatched files",
+                            ),
                         );
                     }
                 }
@@ -236,18 +231,8 @@ pub fn parse(file: &PostFile, split: Split<'_>, config: &Config) -> Parsed {
         .enumerate()
         .map(|(index, item)| {
             let path = YamlPath::of("attachments").index(index).key("file");
-            let found = locate_file(
-                file,
-                &item.file,
-                path,
-                Code::AttachmentMissing,
-                &mut findings,
-            );
-            Attachment {
-                file: item.file.clone(),
-                label: item.label.clone(),
-                found,
-            }
+            let found = locate_file(file, &item.file, path, Code::AttachmentMissing, &mut findings);
+            Attachment { file: item.file.clone(), label: item.label.clone(), found }
         })
         .collect();
 
@@ -266,23 +251,21 @@ pub fn parse(file: &PostFile, split: Split<'_>, config: &Config) -> Parsed {
             }),
             Err(error) => {
                 signoffs_complete = false;
-                let code = if matches!(error, time::InstantError::NoZone(_)) {
-                    Code::TimeNoZone
-                } else {
-                    Code::FieldInvalid
-                };
+                let code =
+                    if matches!(error, time::InstantError::NoZone(_)) { Code::TimeNoZone } else { Code::FieldInvalid };
                 findings.push(
-                    Finding::error(code, YamlPath::of("signoffs").index(index).key("at"), format!("sign-off time: {error}"))
-                        .with_hint("write the moment of signing with its offset, e.g. 2026-11-20T16:02:00+07:00"),
+                    Finding::error(
+                        code,
+                        YamlPath::of("signoffs").index(index).key("at"),
+                        format!("sign-off time: {error}"),
+                    )
+                    .with_hint("write the moment of signing with its offset, e.g. 2026-11-20T16:02:00+07:00"),
                 );
             }
         }
     }
 
-    let workflow = raw
-        .workflow
-        .clone()
-        .unwrap_or_else(|| config.default_workflow.clone());
+    let workflow = raw.workflow.clone().unwrap_or_else(|| config.default_workflow.clone());
     let post = Post {
         id: file.id.clone(),
         file: file.relative.clone(),
@@ -328,17 +311,12 @@ fn locate_file(
             None
         }
         Err(BundleProblem::Missing) => {
-            findings.push(
-                Finding::error(
-                    missing,
-                    path,
-                    format!("`{name}` is not in the post's folder"),
-                )
-                .with_hint(format!(
+            findings.push(Finding::error(missing, path, format!("`{name}` is not in the post's folder")).with_hint(
+                format!(
                     "add the file to {}/ or correct the name (names are case-sensitive)",
                     file.relative.trim_end_matches("/index.md")
-                )),
-            );
+                ),
+            ));
             None
         }
     }

@@ -81,19 +81,26 @@ pub fn new_post(
         return Err(ScaffoldError::PostExists(bundle));
     }
     let targets: Vec<&str> = config.targets.keys().map(String::as_str).collect();
-    let text = post_template(
-        title,
-        kind,
-        &config.default_workflow,
-        &targets,
-        &local.format("%Y-%m-%d").to_string(),
-    );
+    let today = local.format("%Y-%m-%d").to_string();
+    let offset = local.format("%:z").to_string();
+    let setting =
+        TemplateSetting { workflow: &config.default_workflow, targets: &targets, today: &today, offset: &offset };
+    let text = post_template(title, kind, &setting);
     let path = bundle.join("index.md");
     write_new(&path, &text)?;
     Ok(path)
 }
 
-fn post_template(title: &str, kind: Kind, workflow: &str, targets: &[&str], today: &str) -> String {
+/// What a new post's template says about its repository and day.
+struct TemplateSetting<'a> {
+    workflow: &'a str,
+    targets: &'a [&'a str],
+    today: &'a str,
+    offset: &'a str,
+}
+
+fn post_template(title: &str, kind: Kind, setting: &TemplateSetting<'_>) -> String {
+    let TemplateSetting { workflow, targets, today, offset } = setting;
     let kinds: Vec<&str> = Kind::ALL.iter().map(|kind| kind.as_str()).collect();
     let quoted = title.replace('\\', "\\\\").replace('"', "\\\"");
     format!(
@@ -102,7 +109,7 @@ title: \"{quoted}\"\n\
 kind: {kind}            # {kinds}\n\
 # workflow: {workflow}    # alur SOP; bila dihapus memakai default_workflow\n\
 event_date: {today}     # hari kegiatan (H)\n\
-# publish_at: {today}T09:00:00+07:00   # kapan diunggah; tanpa ini: segera setelah disetujui\n\
+# publish_at: {today}T09:00:00{offset}   # kapan diunggah; tanpa ini: segera setelah disetujui\n\
 platforms: []           # akun tujuan dari publish-targets/: {targets}\n\
 caption: \"\"             # teks untuk media sosial\n\
 media: []               # - {{ file: foto-1.jpg, alt: \"Keterangan foto untuk pembaca tunanetra\" }}\n\
@@ -112,11 +119,7 @@ tags: []\n\
 Tulis narasi berita di sini.\n",
         kind = kind.as_str(),
         kinds = kinds.join(" | "),
-        targets = if targets.is_empty() {
-            "(belum ada)".to_string()
-        } else {
-            format!("[{}]", targets.join(", "))
-        },
+        targets = if targets.is_empty() { "(belum ada)".to_string() } else { format!("[{}]", targets.join(", ")) },
     )
 }
 
@@ -136,18 +139,10 @@ const EXAMPLE_PEOPLE: [(&str, &str); 8] = [
 pub const CHECK_WORKFLOW: &str = include_str!("scaffold/check.yml");
 
 /// Writes a complete working repository for `preset_id` into `dir` and returns the files written.
-pub fn init_repository(
-    dir: &Path,
-    preset_id: &str,
-    now: DateTime<FixedOffset>,
-) -> Result<Vec<PathBuf>, ScaffoldError> {
-    let preset = crate::config::presets::find(preset_id)
-        .ok_or_else(|| ScaffoldError::UnknownPreset(preset_id.to_string()))?;
-    if dir.exists()
-        && std::fs::read_dir(dir)
-            .map(|mut entries| entries.next().is_some())
-            .unwrap_or(true)
-    {
+pub fn init_repository(dir: &Path, preset_id: &str, now: DateTime<FixedOffset>) -> Result<Vec<PathBuf>, ScaffoldError> {
+    let preset =
+        crate::config::presets::find(preset_id).ok_or_else(|| ScaffoldError::UnknownPreset(preset_id.to_string()))?;
+    if dir.exists() && std::fs::read_dir(dir).map(|mut entries| entries.next().is_some()).unwrap_or(true) {
         return Err(ScaffoldError::NotEmpty(dir.to_path_buf()));
     }
     let mut written = Vec::new();
@@ -166,19 +161,16 @@ pub fn init_repository(
     write(".gitignore", "public/\n")?;
     write(".github/workflows/check.yml", CHECK_WORKFLOW)?;
     let local = now.with_timezone(&chrono_tz::Asia::Jakarta);
-    let sample = format!(
-        "content/{}/contoh-pengumuman-jam-layanan/index.md",
-        local.format("%Y/%m")
-    );
+    let sample = format!("content/{}/contoh-pengumuman-jam-layanan/index.md", local.format("%Y/%m"));
     let today = local.format("%Y-%m-%d").to_string();
-    let sample_text = post_template(
-        "Contoh: Jam Layanan Informasi Publik",
-        Kind::Pengumuman,
-        "utama",
-        &["instagram", "facebook", "x"],
-        &today,
-    )
-    .replace("Tulis narasi berita di sini.", SAMPLE_BODY);
+    let setting = TemplateSetting {
+        workflow: "utama",
+        targets: &["instagram", "facebook", "x"],
+        today: &today,
+        offset: "+07:00",
+    };
+    let sample_text = post_template("Contoh: Jam Layanan Informasi Publik", Kind::Pengumuman, &setting)
+        .replace("Tulis narasi berita di sini.", SAMPLE_BODY);
     write(&sample, &sample_text)?;
     Ok(written)
 }
@@ -188,34 +180,18 @@ Ini contoh unggahan. Lengkapi caption dan foto, lalu minta persetujuan sesuai SO
 
 fn config_template(preset: &Preset) -> String {
     let mut text = String::new();
-    let _ = writeln!(
-        text,
-        "# Pengaturan siaran untuk alur SOP \"{}\" ({}).",
-        preset.title, preset.document
-    );
-    let _ = writeln!(
-        text,
-        "# Ganti nama kantor, alamat arsip, zona waktu dan orang-orang di bawah ini."
-    );
+    let _ = writeln!(text, "# Pengaturan siaran untuk alur SOP \"{}\" ({}).", preset.title, preset.document);
+    let _ = writeln!(text, "# Ganti nama kantor, alamat arsip, zona waktu dan orang-orang di bawah ini.");
     let _ = writeln!(text, "site:");
     let _ = writeln!(text, "  title: \"Arsip Media Sosial KPU Kabupaten Baru\"");
     let _ = writeln!(text, "  office: \"KPU Kabupaten Baru\"");
     let _ = writeln!(text, "  base_url: \"https://arsip.kpu-baru.example/\"");
     let _ = writeln!(text, "  language: id                 # id | en");
-    let _ = writeln!(
-        text,
-        "  timezone: Asia/Jakarta       # WIB Asia/Jakarta, WITA Asia/Makassar, WIT Asia/Jayapura"
-    );
-    let _ = writeln!(
-        text,
-        "people:                        # satu orang per peran; tambahkan kunci SSH (keys) tiap orang"
-    );
+    let _ = writeln!(text, "  timezone: Asia/Jakarta       # WIB Asia/Jakarta, WITA Asia/Makassar, WIT Asia/Jayapura");
+    let _ =
+        writeln!(text, "people:                        # satu orang per peran; tambahkan kunci SSH (keys) tiap orang");
     let mut roles: Vec<&String> = Vec::new();
-    for step in preset
-        .steps
-        .iter()
-        .filter(|step| step.kind != StepKind::Publish)
-    {
+    for step in preset.steps.iter().filter(|step| step.kind != StepKind::Publish) {
         if !roles.contains(&&step.role) {
             roles.push(&step.role);
         }
@@ -235,18 +211,12 @@ fn config_template(preset: &Preset) -> String {
         preset.id, preset.id
     );
     let _ = writeln!(text, "default_workflow: utama");
-    let _ = writeln!(
-        text,
-        "schedule:                      # cron dengan detik, dalam zona waktu kantor"
-    );
+    let _ = writeln!(text, "schedule:                      # cron dengan detik, dalam zona waktu kantor");
     let _ = writeln!(text, "  publish: \"0 * * * * *\"");
     let _ = writeln!(text, "  build: \"0 */15 * * * *\"");
     let _ = writeln!(text, "  report: \"0 0 7 1 * *\"");
     let _ = writeln!(text, "publish:");
-    let _ = writeln!(
-        text,
-        "  max_delay: 6h                # lebih terlambat dari ini: tidak diunggah otomatis"
-    );
+    let _ = writeln!(text, "  max_delay: 6h                # lebih terlambat dari ini: tidak diunggah otomatis");
     text
 }
 
@@ -259,18 +229,11 @@ const X_TARGET: &str = "# Akun X resmi.\nplatform: x\naccount: kpukabbaru\napi_b
 credentials: { client_id_env: SIARAN_X_CLIENT_ID, refresh_token_env: SIARAN_X_REFRESH_TOKEN }\n";
 
 fn write_new(path: &Path, text: &str) -> Result<(), ScaffoldError> {
-    let error = |source| ScaffoldError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
+    let error = |source| ScaffoldError::Write { path: path.to_path_buf(), source };
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(error)?;
     }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(error)?;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(error)?;
     std::io::Write::write_all(&mut file, text.as_bytes()).map_err(error)
 }
 

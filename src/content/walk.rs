@@ -29,13 +29,9 @@ pub fn find_posts(root: &Path, diagnostics: &mut Diagnostics) -> Vec<PostFile> {
     if !content.is_dir() {
         return posts;
     }
-    let walker = walkdir::WalkDir::new(&content)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter();
-    let entries = walker.filter_entry(|entry| {
-        entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
-    });
+    let walker = walkdir::WalkDir::new(&content).follow_links(false).sort_by_file_name().into_iter();
+    let entries =
+        walker.filter_entry(|entry| entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.'));
     for entry in entries {
         let entry = match entry {
             Ok(entry) => entry,
@@ -43,19 +39,10 @@ pub fn find_posts(root: &Path, diagnostics: &mut Diagnostics) -> Vec<PostFile> {
                 let relative = error
                     .path()
                     .and_then(|path| path.strip_prefix(root).ok())
-                    .map_or_else(
-                        || CONTENT_DIR.to_string(),
-                        |path| path.to_string_lossy().replace('\\', "/"),
-                    );
+                    .map_or_else(|| CONTENT_DIR.to_string(), |path| path.to_string_lossy().replace('\\', "/"));
                 diagnostics.push(
-                    Diagnostic::error(
-                        Code::FileUnreadable,
-                        relative,
-                        0,
-                        0,
-                        format!("cannot read: {error}"),
-                    )
-                    .with_hint("check the folder's permissions"),
+                    Diagnostic::error(Code::FileUnreadable, relative, 0, 0, format!("cannot read: {error}"))
+                        .with_hint("check the folder's permissions"),
                 );
                 continue;
             }
@@ -92,18 +79,11 @@ pub fn find_posts(root: &Path, diagnostics: &mut Diagnostics) -> Vec<PostFile> {
                     0,
                     "a post cannot live directly in content/",
                 )
-                .with_hint(
-                    "move it into its own folder, e.g. content/2026/11/judul-singkat/index.md",
-                ),
+                .with_hint("move it into its own folder, e.g. content/2026/11/judul-singkat/index.md"),
             );
             continue;
         }
-        posts.push(PostFile {
-            relative: format!("{CONTENT_DIR}/{id}/index.md"),
-            id,
-            bundle,
-            path,
-        });
+        posts.push(PostFile { relative: format!("{CONTENT_DIR}/{id}/index.md"), id, bundle, path });
     }
     posts
 }

@@ -185,13 +185,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error at `file:line:column`.
-    pub fn error(
-        code: Code,
-        file: impl Into<String>,
-        line: usize,
-        column: usize,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn error(code: Code, file: impl Into<String>, line: usize, column: usize, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
             severity: Severity::Error,
@@ -246,24 +240,12 @@ pub struct Finding {
 impl Finding {
     /// An error at `path`.
     pub fn error(code: Code, path: YamlPath, message: impl Into<String>) -> Self {
-        Finding {
-            code,
-            severity: Severity::Error,
-            path,
-            message: message.into(),
-            hint: None,
-        }
+        Finding { code, severity: Severity::Error, path, message: message.into(), hint: None }
     }
 
     /// A warning at `path`.
     pub fn warning(code: Code, path: YamlPath, message: impl Into<String>) -> Self {
-        Finding {
-            code,
-            severity: Severity::Warning,
-            path,
-            message: message.into(),
-            hint: None,
-        }
+        Finding { code, severity: Severity::Warning, path, message: message.into(), hint: None }
     }
 
     /// Adds a hint.
@@ -288,8 +270,7 @@ impl Diagnostics {
     /// Sorts by file, line, column, code and message, so output is deterministic.
     pub fn sort(&mut self) {
         self.items.sort_by(|a, b| {
-            (&a.file, a.line, a.column, a.code, &a.message)
-                .cmp(&(&b.file, b.line, b.column, b.code, &b.message))
+            (&a.file, a.line, a.column, a.code, &a.message).cmp(&(&b.file, b.line, b.column, b.code, &b.message))
         });
         self.items.dedup();
     }

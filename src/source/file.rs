@@ -43,10 +43,7 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, TextFileError> {
     // Read one byte past the limit so a file that grew after `metadata` is still caught.
     file.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
-        return Err(TextFileError::TooLarge {
-            size: bytes.len() as u64,
-            limit,
-        });
+        return Err(TextFileError::TooLarge { size: bytes.len() as u64, limit });
     }
     match String::from_utf8(bytes) {
         Ok(mut text) => {
@@ -58,12 +55,7 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, TextFileError> {
         Err(error) => {
             let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
             let line = valid.iter().filter(|byte| **byte == b'\n').count() + 1;
-            let column = valid
-                .iter()
-                .rev()
-                .take_while(|byte| **byte != b'\n')
-                .count()
-                + 1;
+            let column = valid.iter().rev().take_while(|byte| **byte != b'\n').count() + 1;
             Err(TextFileError::NotUtf8 { line, column })
         }
     }
@@ -73,28 +65,14 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, TextFileError> {
 pub fn error_diagnostic(relative: &str, error: &TextFileError) -> super::Diagnostic {
     use super::{Code, Diagnostic};
     match error {
-        TextFileError::TooLarge { .. } => Diagnostic::error(
-            Code::FileTooLarge,
-            relative,
-            0,
-            0,
-            error.to_string(),
-        )
-        .with_hint(
-            "split the content or move large material into media files; text files must stay small",
-        ),
-        TextFileError::NotUtf8 { line, column } => Diagnostic::error(
-            Code::FileNotUtf8,
-            relative,
-            *line,
-            *column,
-            error.to_string(),
-        )
-        .with_hint("save the file as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)"),
-        TextFileError::Io(_) => {
-            Diagnostic::error(Code::FileUnreadable, relative, 0, 0, error.to_string())
-                .with_hint("check that the file exists and can be read")
+        TextFileError::TooLarge { .. } => Diagnostic::error(Code::FileTooLarge, relative, 1, 1, error.to_string())
+            .with_hint("split the content or move large material into media files; text files must stay small"),
+        TextFileError::NotUtf8 { line, column } => {
+            Diagnostic::error(Code::FileNotUtf8, relative, *line, *column, error.to_string())
+                .with_hint("save the file as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)")
         }
+        TextFileError::Io(_) => Diagnostic::error(Code::FileUnreadable, relative, 1, 1, error.to_string())
+            .with_hint("check that the file exists and can be read"),
     }
 }
 
@@ -111,10 +89,7 @@ mod tests {
             Err(TextFileError::NotUtf8 { line, column }) => assert_eq!((line, column), (3, 3)),
             other => panic!("unexpected {other:?}"),
         }
-        assert!(matches!(
-            read_text(&path, 4),
-            Err(TextFileError::TooLarge { .. })
-        ));
+        assert!(matches!(read_text(&path, 4), Err(TextFileError::TooLarge { .. })));
         std::fs::write(&path, "\u{feff}hello").unwrap();
         assert_eq!(read_text(&path, 100).unwrap(), "hello");
     }

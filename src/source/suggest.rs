@@ -6,12 +6,7 @@ pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
     let wrong_lower = wrong.to_lowercase();
     candidates
         .into_iter()
-        .map(|candidate| {
-            (
-                edit_distance(&wrong_lower, &candidate.to_lowercase()),
-                candidate,
-            )
-        })
+        .map(|candidate| (edit_distance(&wrong_lower, &candidate.to_lowercase()), candidate))
         .filter(|(distance, candidate)| {
             let longest = wrong.chars().count().max(candidate.chars().count());
             *distance <= 3 && *distance * 3 <= longest.max(3)
@@ -21,10 +16,7 @@ pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
 }
 
 /// A hint naming the closest candidate, or listing the candidates when none is close.
-pub fn did_you_mean<'a>(
-    wrong: &str,
-    candidates: impl IntoIterator<Item = &'a str> + Clone,
-) -> String {
+pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str> + Clone) -> String {
     match closest(wrong, candidates.clone()) {
         Some(best) => format!("did you mean `{best}`?"),
         None => {

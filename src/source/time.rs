@@ -33,11 +33,8 @@ pub enum InstantError {
 }
 
 /// Indonesia's three zone abbreviations and the IANA zones they stand for.
-pub const INDONESIAN_ZONES: [(&str, Tz); 3] = [
-    ("WIB", chrono_tz::Asia::Jakarta),
-    ("WITA", chrono_tz::Asia::Makassar),
-    ("WIT", chrono_tz::Asia::Jayapura),
-];
+pub const INDONESIAN_ZONES: [(&str, Tz); 3] =
+    [("WIB", chrono_tz::Asia::Jakarta), ("WITA", chrono_tz::Asia::Makassar), ("WIT", chrono_tz::Asia::Jayapura)];
 
 /// Reads a zone: an IANA name (`Asia/Jakarta`) or WIB / WITA / WIT.
 pub fn parse_zone(text: &str) -> Option<Tz> {
@@ -65,10 +62,7 @@ pub fn parse_instant(text: &str) -> Result<DateTime<FixedOffset>, InstantError> 
         return Err(InstantError::Invalid(text.to_string()));
     };
     let Some(zone) = parse_zone(zone_text) else {
-        return Err(InstantError::UnknownZone {
-            text: text.to_string(),
-            zone: zone_text.to_string(),
-        });
+        return Err(InstantError::UnknownZone { text: text.to_string(), zone: zone_text.to_string() });
     };
     zone.from_local_datetime(&local)
         .single()
@@ -77,14 +71,9 @@ pub fn parse_instant(text: &str) -> Result<DateTime<FixedOffset>, InstantError> 
 }
 
 fn parse_local(text: &str) -> Option<NaiveDateTime> {
-    [
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-    ]
-    .iter()
-    .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+    ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
 }
 
 /// Reads a calendar date, `YYYY-MM-DD`.
@@ -150,18 +139,9 @@ mod tests {
         assert_eq!(wita.offset().local_minus_utc(), 8 * 3600);
         let wit = parse_instant("2026-11-21T09:00 Asia/Jayapura").unwrap();
         assert_eq!(wit.offset().local_minus_utc(), 9 * 3600);
-        assert!(matches!(
-            parse_instant("2026-11-21T09:00:00"),
-            Err(InstantError::NoZone(_))
-        ));
-        assert!(matches!(
-            parse_instant("besok pagi"),
-            Err(InstantError::Invalid(_))
-        ));
-        assert!(matches!(
-            parse_instant("2026-11-21 09:00 Mars/Olympus"),
-            Err(InstantError::UnknownZone { .. })
-        ));
+        assert!(matches!(parse_instant("2026-11-21T09:00:00"), Err(InstantError::NoZone(_))));
+        assert!(matches!(parse_instant("besok pagi"), Err(InstantError::Invalid(_))));
+        assert!(matches!(parse_instant("2026-11-21 09:00 Mars/Olympus"), Err(InstantError::UnknownZone { .. })));
     }
 
     #[test]

@@ -92,89 +92,73 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
         let trimmed = line.trim();
         trimmed.is_empty() || trimmed.starts_with('#')
     });
-    let result = if is_empty {
-        serde_yaml::from_str("{}")
-    } else {
-        serde_yaml::from_str(text)
-    };
-    result.map_err(|error| classify(&error))
+    if is_empty {
+        return serde_yaml::from_str("{}").map_err(|error| classify(&error));
+    }
+    // Aliases are expanded only while a value is read, and a typed read stops at the first
+    // wrong key, so an alias bomb could hide behind another error. When the text has
+    // anchors and aliases, expand it untyped first: the parser's repetition limit then
+    // reports the bomb for what it is.
+    if text.contains('&') && text.contains('*') {
+        if let Err(error) = serde_yaml::from_str::<serde_yaml::Value>(text) {
+            let classified = classify(&error);
+            if matches!(classified.code, Code::YamlTooComplex | Code::YamlSyntax) {
+                return Err(classified);
+            }
+        }
+    }
+    serde_yaml::from_str(text).map_err(|error| classify(&error))
 }
 
 fn classify(error: &serde_yaml::Error) -> YamlError {
-    let (line, column) = error
-        .location()
-        .map_or((1, 1), |location| (location.line(), location.column()));
+    let (line, column) = error.location().map_or((1, 1), |location| (location.line(), location.column()));
     let full = error.to_string();
-    let message = match full.rfind(" at line ") {
+    let is_syntax =
+        full.contains("while parsing") || full.contains("while scanning") || full.contains("unknown anchor");
+    let mut message = match full.find(" at line ") {
         Some(position) => full[..position].to_string(),
-        None => full,
+        None => full.clone(),
     };
+    if is_syntax {
+        message = format!("YAML syntax error: {message}");
+    }
     let (code, hint) = if let Some(rest) = after(&message, "unknown field `") {
         let (wrong, expected) = split_expected(rest);
         let hint = match expected.is_empty() {
             true => "remove this key: nothing is expected here".to_string(),
-            false => format!(
-                "{} (or remove the key)",
-                suggest::did_you_mean(wrong, expected.iter().map(String::as_str))
-            ),
+            false => {
+                format!("{} (or remove the key)", suggest::did_you_mean(wrong, expected.iter().map(String::as_str)))
+            }
         };
         (Code::FieldUnknown, Some(hint))
     } else if let Some(rest) = after(&message, "unknown variant `") {
         let (wrong, expected) = split_expected(rest);
-        (
-            Code::FieldInvalid,
-            Some(suggest::did_you_mean(
-                wrong,
-                expected.iter().map(String::as_str),
-            )),
-        )
+        (Code::FieldInvalid, Some(suggest::did_you_mean(wrong, expected.iter().map(String::as_str))))
     } else if message.contains("missing field `") {
-        (
-            Code::FieldMissing,
-            Some("add the key; see the template made by `siaran new`".to_string()),
-        )
-    } else if message.contains("repetition limit exceeded")
-        || message.contains("recursion limit exceeded")
-    {
+        (Code::FieldMissing, Some("add the key; see the template made by `siaran new`".to_string()))
+    } else if message.contains("repetition limit exceeded") || message.contains("recursion limit exceeded") {
+        message = format!("the YAML expands beyond safe limits ({message}): too many aliases or too deep nesting");
         (
             Code::YamlTooComplex,
-            Some("aliases or nesting expand too far; write the values out instead of using `&anchor`/`*alias`".to_string()),
-        )
-    } else if [
-        "invalid type",
-        "invalid value",
-        "invalid length",
-        "expected ",
-        "cannot ",
-        "must ",
-    ]
-    .iter()
-    .any(|marker| message.contains(marker))
-        && !message.contains("while parsing")
-        && !message.contains("while scanning")
-    {
-        (Code::FieldInvalid, None)
-    } else {
-        (
-            Code::YamlSyntax,
             Some(
-                "check indentation, colons and quotes; values with `:` or `#` need quotes"
+                "aliases or nesting expand too far; write the values out instead of using `&anchor`/`*alias`"
                     .to_string(),
             ),
         )
+    } else if !is_syntax
+        && ["invalid type", "invalid value", "invalid length", "expected ", "cannot ", "must "]
+            .iter()
+            .any(|marker| message.contains(marker))
+    {
+        (Code::FieldInvalid, None)
+    } else {
+        (Code::YamlSyntax, Some("check indentation, colons and quotes; values with `:` or `#` need quotes".to_string()))
     };
-    YamlError {
-        code,
-        message,
-        hint,
-        line,
-        column,
-    }
+    YamlError { code, message, hint, line, column }
 }
 
 fn after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
-    text.find(marker)
-        .map(|position| &text[position + marker.len()..])
+    text.find(marker).map(|position| &text[position + marker.len()..])
 }
 
 /// Splits "foo`, expected one of `a`, `b`" into ("foo", ["a", "b"]).
@@ -182,13 +166,7 @@ fn split_expected(rest: &str) -> (&str, Vec<String>) {
     let wrong = rest.split('`').next().unwrap_or_default();
     let expected = rest
         .split_once("expected")
-        .map(|(_, list)| {
-            list.split('`')
-                .skip(1)
-                .step_by(2)
-                .map(str::to_string)
-                .collect()
-        })
+        .map(|(_, list)| list.split('`').skip(1).step_by(2).map(str::to_string).collect())
         .unwrap_or_default();
     (wrong, expected)
 }
@@ -208,11 +186,7 @@ pub struct YamlText<'a> {
 impl<'a> YamlText<'a> {
     /// A whole YAML file.
     pub fn whole_file(file: &'a str, text: &'a str) -> Self {
-        YamlText {
-            file,
-            text,
-            first_line: 1,
-        }
+        YamlText { file, text, first_line: 1 }
     }
 
     /// The file line and column of `path` (1-based).
@@ -238,13 +212,8 @@ impl<'a> YamlText<'a> {
 
     /// The diagnostic for a parse error in this text.
     pub fn parse_diagnostic(&self, error: YamlError) -> Diagnostic {
-        let mut diagnostic = Diagnostic::error(
-            error.code,
-            self.file,
-            error.line + self.first_line - 1,
-            error.column,
-            error.message,
-        );
+        let mut diagnostic =
+            Diagnostic::error(error.code, self.file, error.line + self.first_line - 1, error.column, error.message);
         diagnostic.hint = error.hint;
         diagnostic
     }
@@ -255,11 +224,7 @@ impl<'a> YamlText<'a> {
 enum Node {
     /// Lines `first..end`; if `first_column` is set, the first line's content starts at
     /// that byte column (the part after `- ` of a sequence item).
-    Block {
-        first: usize,
-        end: usize,
-        first_column: Option<usize>,
-    },
+    Block { first: usize, end: usize, first_column: Option<usize> },
     /// A value that starts at byte `column` of `line` (flow style or a scalar).
     Inline { line: usize, column: usize },
 }
@@ -282,11 +247,7 @@ impl Line<'_> {
 /// 0-based line index and 1-based character column of `path` in `text`.
 fn locate(text: &str, path: &YamlPath) -> (usize, usize) {
     let lines: Vec<Line<'_>> = text.lines().map(|raw| Line { raw }).collect();
-    let mut node = Node::Block {
-        first: 0,
-        end: lines.len(),
-        first_column: None,
-    };
+    let mut node = Node::Block { first: 0, end: lines.len(), first_column: None };
     let mut found = first_content_position(&lines, node);
     for segment in path.segments() {
         let next = match segment {
@@ -302,35 +263,23 @@ fn locate(text: &str, path: &YamlPath) -> (usize, usize) {
         }
     }
     let (line, byte_column) = found;
-    let column = lines.get(line).map_or(1, |l| {
-        l.raw
-            .get(..byte_column)
-            .map_or(byte_column, |prefix| prefix.chars().count())
-            + 1
-    });
+    let column = lines
+        .get(line)
+        .map_or(1, |l| l.raw.get(..byte_column).map_or(byte_column, |prefix| prefix.chars().count()) + 1);
     (line + 1, column)
 }
 
 fn first_content_position(lines: &[Line<'_>], node: Node) -> (usize, usize) {
     match node {
         Node::Inline { line, column } => (line, column),
-        Node::Block {
-            first,
-            end,
-            first_column,
-        } => (first..end)
+        Node::Block { first, end, first_column } => (first..end)
             .find(|&index| !lines[index].is_blank())
             .map(|index| (index, effective_indent(lines, index, first, first_column)))
             .unwrap_or((first.min(lines.len().saturating_sub(1)), 0)),
     }
 }
 
-fn effective_indent(
-    lines: &[Line<'_>],
-    index: usize,
-    first: usize,
-    first_column: Option<usize>,
-) -> usize {
+fn effective_indent(lines: &[Line<'_>], index: usize, first: usize, first_column: Option<usize>) -> usize {
     match first_column {
         Some(column) if index == first => column,
         _ => lines[index].indent(),
@@ -350,8 +299,7 @@ fn block_end(lines: &[Line<'_>], start: usize, indent: usize) -> usize {
             if index == start && line_indent == indent && is_item {
                 sequence_at_key_indent = true;
             }
-            let belongs = line_indent > indent
-                || (sequence_at_key_indent && line_indent == indent && is_item);
+            let belongs = line_indent > indent || (sequence_at_key_indent && line_indent == indent && is_item);
             if !belongs {
                 break;
             }
@@ -368,24 +316,12 @@ fn find_key(lines: &[Line<'_>], node: Node, key: &str) -> Option<((usize, usize)
             let key_offset = find_flow_key(rest, key)?;
             let value_column = column + key_offset + rest[key_offset..].find(':')? + 1;
             let value_column = value_column + count_spaces(&lines[line].raw[value_column..]);
-            Some((
-                (line, column + key_offset),
-                Node::Inline {
-                    line,
-                    column: value_column,
-                },
-            ))
+            Some(((line, column + key_offset), Node::Inline { line, column: value_column }))
         }
-        Node::Block {
-            first,
-            end,
-            first_column,
-        } => {
+        Node::Block { first, end, first_column } => {
             let (_, block_indent) = first_content_position(lines, node);
             for index in first..end.min(lines.len()) {
-                if lines[index].is_blank()
-                    || effective_indent(lines, index, first, first_column) != block_indent
-                {
+                if lines[index].is_blank() || effective_indent(lines, index, first, first_column) != block_indent {
                     continue;
                 }
                 let content = &lines[index].raw[block_indent..];
@@ -395,16 +331,9 @@ fn find_key(lines: &[Line<'_>], node: Node, key: &str) -> Option<((usize, usize)
                 let value_column = lines[index].raw.len() - after_key.len();
                 let value = after_key.trim();
                 let child = if value.is_empty() || value.starts_with('#') {
-                    Node::Block {
-                        first: index + 1,
-                        end: block_end(lines, index + 1, block_indent),
-                        first_column: None,
-                    }
+                    Node::Block { first: index + 1, end: block_end(lines, index + 1, block_indent), first_column: None }
                 } else {
-                    Node::Inline {
-                        line: index,
-                        column: value_column + count_spaces(after_key),
-                    }
+                    Node::Inline { line: index, column: value_column + count_spaces(after_key) }
                 };
                 return Some(((index, block_indent), child));
             }
@@ -418,25 +347,13 @@ fn find_index(lines: &[Line<'_>], node: Node, wanted: usize) -> Option<((usize, 
         Node::Inline { line, column } => {
             let rest = lines.get(line)?.raw.get(column..)?;
             let offset = flow_item_offset(rest, wanted)?;
-            Some((
-                (line, column + offset),
-                Node::Inline {
-                    line,
-                    column: column + offset,
-                },
-            ))
+            Some(((line, column + offset), Node::Inline { line, column: column + offset }))
         }
-        Node::Block {
-            first,
-            end,
-            first_column,
-        } => {
+        Node::Block { first, end, first_column } => {
             let (_, block_indent) = first_content_position(lines, node);
             let mut seen = 0;
             for index in first..end.min(lines.len()) {
-                if lines[index].is_blank()
-                    || effective_indent(lines, index, first, first_column) != block_indent
-                {
+                if lines[index].is_blank() || effective_indent(lines, index, first, first_column) != block_indent {
                     continue;
                 }
                 let content = &lines[index].raw[block_indent..];
@@ -447,22 +364,11 @@ fn find_index(lines: &[Line<'_>], node: Node, wanted: usize) -> Option<((usize, 
                     let item_column = block_indent + 1 + count_spaces(&content[1..]);
                     let item_end = block_end(lines, index + 1, block_indent);
                     let child = if content.trim() == "-" {
-                        Node::Block {
-                            first: index + 1,
-                            end: item_end,
-                            first_column: None,
-                        }
+                        Node::Block { first: index + 1, end: item_end, first_column: None }
                     } else if content[1..].trim_start().starts_with(['{', '[']) {
-                        Node::Inline {
-                            line: index,
-                            column: item_column,
-                        }
+                        Node::Inline { line: index, column: item_column }
                     } else {
-                        Node::Block {
-                            first: index,
-                            end: item_end,
-                            first_column: Some(item_column),
-                        }
+                        Node::Block { first: index, end: item_end, first_column: Some(item_column) }
                     };
                     return Some(((index, item_column), child));
                 }
@@ -480,12 +386,8 @@ fn count_spaces(text: &str) -> usize {
 /// If `content` starts with `key:` (bare or quoted), the text after the colon.
 fn strip_key<'t>(content: &'t str, key: &str) -> Option<&'t str> {
     for quote in ["", "\"", "'"] {
-        if let Some(rest) = content
-            .strip_prefix(quote)
-            .and_then(|rest| rest.strip_prefix(key))
-            && let Some(rest) = rest
-                .strip_prefix(quote)
-                .and_then(|rest| rest.strip_prefix(':'))
+        if let Some(rest) = content.strip_prefix(quote).and_then(|rest| rest.strip_prefix(key))
+            && let Some(rest) = rest.strip_prefix(quote).and_then(|rest| rest.strip_prefix(':'))
             && (rest.is_empty() || rest.starts_with([' ', '\t']))
         {
             return Some(rest);
@@ -627,17 +529,14 @@ signoffs:
 
     #[test]
     fn refuses_an_alias_bomb() {
-        let mut bomb = String::from(
-            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
-        );
-        for (name, previous) in ["b", "c", "d", "e", "f", "g", "h", "i"]
-            .iter()
-            .zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+        let mut bomb =
+            String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        for (name, previous) in
+            ["b", "c", "d", "e", "f", "g", "h", "i"].iter().zip(["a", "b", "c", "d", "e", "f", "g", "h"])
         {
             bomb.push_str(&format!("{name}: &{name} [*{previous},*{previous},*{previous},*{previous},*{previous},*{previous},*{previous},*{previous},*{previous}]\n"));
         }
-        let error =
-            from_str::<std::collections::BTreeMap<String, serde_json::Value>>(&bomb).unwrap_err();
+        let error = from_str::<std::collections::BTreeMap<String, serde_json::Value>>(&bomb).unwrap_err();
         assert_eq!(error.code, Code::YamlTooComplex);
     }
 }
