@@ -231,6 +231,8 @@ pub struct Context {
     pub color: bool,
     /// Whether to print only problems.
     pub quiet: bool,
+    /// How much detail to add (`-v`, `-vv`).
+    pub verbose: u8,
 }
 
 /// Runs the parsed command.
@@ -241,7 +243,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     let now = args.clock.unwrap_or_else(|| chrono::Utc::now().fixed_offset());
-    let context = Context { root: args.root, now, color, quiet: args.quiet };
+    let context = Context { root: args.root, now, color, quiet: args.quiet, verbose: args.verbose };
     match args.command {
         Command::Init { dir, preset } => scaffold::init(&context, &dir, &preset),
         Command::New { title, kind } => scaffold::new(&context, &title, kind.into()),

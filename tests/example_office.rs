@@ -81,3 +81,15 @@ fn the_example_uses_at_least_two_workflows_and_all_kinds_but_video() {
         assert!(states.contains(state), "no {state} post in {states:?}");
     }
 }
+
+#[test]
+fn check_can_report_on_one_post_only() {
+    let run = example().siaran(&["check", "--gate", "--format", "json", "content/2026/11/pengumuman-magang-mahasiswa"]);
+    assert_eq!(run.exit_code, 1);
+    let json = run.json();
+    assert_eq!(json["summary"]["posts"], 1);
+    let posts: Vec<_> = json["diagnostics"].as_array().expect("array").iter().map(|d| d["post"].clone()).collect();
+    assert_eq!(posts, [serde_json::json!("2026/11/pengumuman-magang-mahasiswa")]);
+    let clean = example().siaran(&["check", "--gate", "content/2026/10"]);
+    assert_eq!(clean.exit_code, 0, "every October post is complete: {}", clean.stdout);
+}

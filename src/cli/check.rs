@@ -30,6 +30,21 @@ pub fn run(context: &Context, paths: &[PathBuf], gate: bool, output: CheckFormat
             if context.quiet && shown.is_empty() {
                 text.clear();
             }
+            if context.verbose > 0
+                && let Some(repository) = &loaded.repository
+            {
+                let listing: String = repository
+                    .statuses()
+                    .iter()
+                    .zip(&repository.posts)
+                    .filter(|(_, checked)| include(&checked.post.file))
+                    .map(|(status, checked)| {
+                        let mark = if checked.is_valid { "ok" } else { "PROBLEMS" };
+                        format!("{mark:<9} {:<10} {}\n", status.state.as_str(), status.post)
+                    })
+                    .collect();
+                text.insert_str(0, &listing);
+            }
             text
         }
         CheckFormat::Github => format::github(&shown, &summary),

@@ -10,7 +10,7 @@ pub mod limits;
 pub mod media;
 pub mod presets;
 mod raw;
-mod steps;
+mod revisions;
 pub mod target;
 pub mod workflow;
 
@@ -23,12 +23,12 @@ use chrono_tz::Tz;
 pub use limits::{Counting, Limits, TextLimit};
 pub use media::MediaFormat;
 pub use presets::Preset;
-pub use steps::is_identifier;
+pub use revisions::is_identifier;
 pub use target::{Platform, Target};
 pub use workflow::{Needs, Revision, Step, StepKind, Workflow};
 
 use crate::source::{Code, Diagnostic, Diagnostics, Finding, YamlPath, YamlText, file, suggest, time, yaml};
-use raw::{RawConfig, RawWorkflow};
+use raw::RawConfig;
 
 /// The file name of the configuration at the repository root.
 pub const CONFIG_FILE: &str = "siaran.yaml";
@@ -229,7 +229,7 @@ fn build(raw: RawConfig, findings: &mut Vec<Finding>) -> Option<Config> {
                 format!("workflow id `{id}` is not a simple name"),
             ));
         }
-        match build_workflow(id, raw_workflow, &path, &mut roles, findings) {
+        match revisions::build_workflow(id, raw_workflow, &path, &mut roles, findings) {
             Some(workflow) => {
                 workflows.insert(id.clone(), workflow);
             }
@@ -331,104 +331,6 @@ fn build(raw: RawConfig, findings: &mut Vec<Finding>) -> Option<Config> {
         max_delay,
         targets: BTreeMap::new(),
         broken_workflows,
-    })
-}
-
-fn build_workflow(
-    id: &str,
-    raw: &RawWorkflow,
-    path: &YamlPath,
-    roles: &mut BTreeMap<String, String>,
-    findings: &mut Vec<Finding>,
-) -> Option<Workflow> {
-    let preset = match &raw.preset {
-        None => None,
-        Some(preset_id) => match presets::find(preset_id) {
-            Some(preset) => Some(preset),
-            None => {
-                findings.push(
-                    Finding::error(
-                        Code::ConfigUnknownPreset,
-                        path.clone().key("preset"),
-                        format!("no built-in preset `{preset_id}`"),
-                    )
-                    .with_hint(suggest::did_you_mean(preset_id, presets::ids())),
-                );
-                return None;
-            }
-        },
-    };
-    if let Some(preset) = &preset {
-        roles.extend(preset.roles.clone());
-    }
-    let mut revisions = Vec::new();
-    match (&raw.revisions, &preset) {
-        (Some(raw_revisions), _) => {
-            for (index, raw_revision) in raw_revisions.iter().enumerate() {
-                let revision_path = path.clone().key("revisions").index(index);
-                let Some(effective) = time::parse_date(&raw_revision.effective) else {
-                    findings.push(
-                        Finding::error(
-                            Code::FieldInvalid,
-                            revision_path.key("effective"),
-                            format!("`{}` is not a date", raw_revision.effective),
-                        )
-                        .with_hint("write the day the SOP revision took effect as YYYY-MM-DD"),
-                    );
-                    continue;
-                };
-                let (steps, step_findings) =
-                    steps::build_steps(&raw_revision.steps, &revision_path.clone().key("steps"));
-                findings.extend(step_findings);
-                if revisions.iter().any(|revision: &Revision| revision.effective == effective) {
-                    findings.push(Finding::error(
-                        Code::ConfigWorkflow,
-                        revision_path.key("effective"),
-                        format!("two revisions take effect on {effective}"),
-                    ));
-                    continue;
-                }
-                let source = raw_revision
-                    .source
-                    .clone()
-                    .or_else(|| preset.as_ref().map(|p| p.document.clone()))
-                    .unwrap_or_default();
-                revisions.push(Revision { effective, source, steps });
-            }
-            if raw_revisions.is_empty() {
-                findings.push(Finding::error(
-                    Code::ConfigWorkflow,
-                    path.clone().key("revisions"),
-                    "a workflow needs at least one revision",
-                ));
-            }
-        }
-        (None, Some(preset)) => revisions = preset.workflow(id).revisions,
-        (None, None) => {
-            findings.push(
-                Finding::error(
-                    Code::ConfigWorkflow,
-                    path.clone(),
-                    format!("workflow `{id}` has neither `preset` nor `revisions`"),
-                )
-                .with_hint(format!(
-                    "start from a built-in SOP with `preset:` ({})",
-                    presets::ids().collect::<Vec<_>>().join(", ")
-                )),
-            );
-            return None;
-        }
-    }
-    revisions.sort_by_key(|revision| revision.effective);
-    if revisions.is_empty() {
-        return None;
-    }
-    Some(Workflow {
-        id: id.to_string(),
-        title: raw.title.clone().or_else(|| preset.as_ref().map(|p| p.title.clone())).unwrap_or_else(|| id.to_string()),
-        preset: raw.preset.clone(),
-        distinct: raw.distinct.unwrap_or(true),
-        revisions,
     })
 }
 

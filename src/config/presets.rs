@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::raw::RawPreset;
-use super::steps::build_steps;
+use super::revisions::build_steps;
 use super::workflow::{Revision, Step, Workflow};
 use crate::source::{time, yaml};
 

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::limits::{Counting, Limits, TextLimit};
 use super::raw::RawTarget;
-use super::steps::is_identifier;
+use super::revisions::is_identifier;
 use crate::source::{Code, Diagnostic, Diagnostics, Finding, YamlPath, YamlText, file, suggest, yaml};
 
 /// The platforms siaran publishes to.

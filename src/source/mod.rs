@@ -11,6 +11,7 @@
 
 pub mod diagnostic;
 pub mod file;
+pub mod locate;
 pub mod suggest;
 pub mod time;
 pub mod yaml;
