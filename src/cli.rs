@@ -95,7 +95,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
         format: StatusFormat,
     },
-    /// List, show or draw the built-in SOP presets.
+    /// List or show the built-in SOP presets.
     Sop {
         /// What to do with presets.
         #[command(subcommand)]
@@ -268,4 +268,14 @@ pub(crate) fn load_repository(context: &Context) -> Result<siaran::check::Reposi
         return Err(Outcome::ConfigurationError);
     }
     loaded.repository.ok_or(Outcome::ConfigurationError)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn argument_definitions_are_consistent() {
+        super::Args::command().debug_assert();
+    }
 }

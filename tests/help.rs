@@ -37,10 +37,14 @@ fn documentation_names_every_flag_and_every_code() {
     let root = common::project_root();
     let cli_doc = std::fs::read_to_string(root.join("docs/cli.md")).expect("docs/cli.md");
     let cli_source = std::fs::read_to_string(root.join("src/cli.rs")).expect("src/cli.rs");
+    // Flags are the fields of the argument types, which come before the output formats.
+    let cli_source = cli_source.split("pub enum CheckFormat").next().unwrap_or_default();
     let mut flags: Vec<String> = cli_source
         .lines()
-        .filter_map(|line| line.trim().strip_prefix("pub "))
-        .filter_map(|field| field.split(':').next())
+        .map(|line| line.trim())
+        .map(|line| line.strip_prefix("pub ").unwrap_or(line))
+        .filter(|line| !line.starts_with("//") && !line.starts_with('#'))
+        .filter_map(|field| field.split_once(": ").map(|(name, _)| name))
         .filter(|name| name.chars().all(|c| c.is_ascii_lowercase() || c == '_') && !name.is_empty())
         .map(|name| format!("--{}", name.replace('_', "-")))
         .filter(|flag| !["--command", "--dir", "--title", "--paths", "--id"].contains(&flag.as_str()))

@@ -1,5 +1,5 @@
 //! The folders of src/ are layers; each may use only the layers listed before it
-//! (DESIGN.md section 8). Cargo cannot enforce that inside one crate, so this test reads
+//! (see `src/lib.rs`). Cargo cannot enforce that inside one crate, so this test reads
 //! every source file of each layer and fails on a reference to a higher layer.
 
 use std::path::Path;

@@ -1,6 +1,6 @@
 //! Printing diagnostics: `human` (each problem with its source line, drawn by miette),
 //! `github` (workflow commands that annotate the pull request) and `json` (the stable
-//! machine contract of DESIGN.md section 5).
+//! machine contract that CI and tools read).
 
 use std::fmt::Write as _;
 use std::path::Path;

@@ -89,7 +89,7 @@ impl MediaFormat {
     }
 
     /// Whether a file that sniffs as `actual` may carry this format's extension
-    /// (MP4 and QuickTime share a container; so do HEIC and AVIF).
+    /// (MP4 and QuickTime share one container format, so either extension is accepted).
     pub fn accepts_content(self, actual: MediaFormat) -> bool {
         self == actual
             || matches!((self, actual), (MediaFormat::Mp4, MediaFormat::Mov) | (MediaFormat::Mov, MediaFormat::Mp4))

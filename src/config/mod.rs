@@ -347,8 +347,9 @@ fn check_roles(
         let Some(latest) = workflow.latest() else {
             continue;
         };
+        let mut warned = BTreeSet::new();
         for step in latest.steps.iter().filter(|step| step.kind != StepKind::Publish) {
-            if !held.contains(step.role.as_str()) {
+            if !held.contains(step.role.as_str()) && warned.insert(step.role.as_str()) {
                 findings.push(
                     Finding::warning(
                         Code::ConfigRoleUnheld,

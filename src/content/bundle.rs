@@ -36,13 +36,13 @@ pub fn resolve(bundle: &Path, name: &str) -> Result<BundleFile, BundleProblem> {
         return Err(BundleProblem::Escapes);
     }
     let path = bundle.join(relative);
-    let metadata = std::fs::symlink_metadata(&path).map_err(|_| BundleProblem::Missing)?;
-    if metadata.file_type().is_symlink() {
-        let target = std::fs::canonicalize(&path).map_err(|_| BundleProblem::Missing)?;
-        let inside = std::fs::canonicalize(bundle).map_err(|_| BundleProblem::Missing)?;
-        if !target.starts_with(&inside) {
-            return Err(BundleProblem::Escapes);
-        }
+    std::fs::symlink_metadata(&path).map_err(|_| BundleProblem::Missing)?;
+    // Any component may be a link (a folder linked elsewhere, or the file itself): resolve
+    // them all and require the real path to stay inside the real bundle.
+    let target = std::fs::canonicalize(&path).map_err(|_| BundleProblem::Missing)?;
+    let inside = std::fs::canonicalize(bundle).map_err(|_| BundleProblem::Missing)?;
+    if !target.starts_with(&inside) {
+        return Err(BundleProblem::Escapes);
     }
     let metadata = std::fs::metadata(&path).map_err(|_| BundleProblem::Missing)?;
     if !metadata.is_file() {
@@ -80,6 +80,12 @@ mod tests {
         {
             std::os::unix::fs::symlink(dir.path().join("secret.txt"), bundle.join("link.jpg")).unwrap();
             assert_eq!(resolve(&bundle, "link.jpg"), Err(BundleProblem::Escapes));
+            std::os::unix::fs::symlink(dir.path(), bundle.join("sub")).unwrap();
+            assert_eq!(resolve(&bundle, "sub/secret.txt"), Err(BundleProblem::Escapes));
+            std::fs::create_dir(bundle.join("foto")).unwrap();
+            std::fs::write(bundle.join("foto/a.jpg"), b"x").unwrap();
+            std::os::unix::fs::symlink("foto", bundle.join("gambar")).unwrap();
+            assert_eq!(resolve(&bundle, "gambar/a.jpg").map(|f| f.size), Ok(1), "a link that stays inside is fine");
         }
     }
 }
