@@ -193,8 +193,9 @@ pub fn parse(file: &PostFile, split: Split<'_>, config: &Config) -> Parsed {
                 );
             }
             let format = extension(&item.file).and_then(MediaFormat::from_extension);
-            let escapes = bundle::resolve(&file.bundle, &item.file) == Err(BundleProblem::Escapes);
-            let found = locate_file(file, &item.file, path.clone().key("file"), Code::MediaMissing, &mut findings);
+            let located = locate_file(file, &item.file, path.clone().key("file"), Code::MediaMissing, &mut findings);
+            let escapes = located.is_err();
+            let found = located.ok().flatten();
             match (format, &found) {
                 (None, _) if escapes => {}
                 (None, _) => findings.push(
@@ -231,7 +232,7 @@ pub fn parse(file: &PostFile, split: Split<'_>, config: &Config) -> Parsed {
         .enumerate()
         .map(|(index, item)| {
             let path = YamlPath::of("attachments").index(index).key("file");
-            let found = locate_file(file, &item.file, path, Code::AttachmentMissing, &mut findings);
+            let found = locate_file(file, &item.file, path, Code::AttachmentMissing, &mut findings).ok().flatten();
             Attachment { file: item.file.clone(), label: item.label.clone(), found }
         })
         .collect();
@@ -294,21 +295,23 @@ fn extension(name: &str) -> Option<&str> {
     name.rsplit_once('.').map(|(_, extension)| extension)
 }
 
+/// Resolves a named file inside the bundle, recording a finding when it is missing or
+/// escapes. `Err` means the path escapes (so nothing more should be said about it).
 fn locate_file(
     file: &PostFile,
     name: &str,
     path: YamlPath,
     missing: Code,
     findings: &mut Vec<Finding>,
-) -> Option<bundle::BundleFile> {
+) -> Result<Option<bundle::BundleFile>, BundleProblem> {
     match bundle::resolve(&file.bundle, name) {
-        Ok(found) => Some(found),
+        Ok(found) => Ok(Some(found)),
         Err(BundleProblem::Escapes) => {
             findings.push(
                 Finding::error(Code::BundlePathEscape, path, format!("`{name}` is outside the post's folder"))
                     .with_hint("copy the file into the post's folder and name it without `..` or a leading `/`"),
             );
-            None
+            Err(BundleProblem::Escapes)
         }
         Err(BundleProblem::Missing) => {
             findings.push(Finding::error(missing, path, format!("`{name}` is not in the post's folder")).with_hint(
@@ -317,7 +320,7 @@ fn locate_file(
                     file.relative.trim_end_matches("/index.md")
                 ),
             ));
-            None
+            Ok(None)
         }
     }
 }
