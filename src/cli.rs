@@ -1,6 +1,7 @@
 //! Arguments and dispatch. Every flag is defined once here; its doc comment is its help.
 //! Each command turns its arguments into plain values, calls the library, and prints.
 
+mod approve;
 mod check;
 mod scaffold;
 mod sop;
@@ -13,6 +14,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, FixedOffset};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use siaran::content::Decision;
 use siaran::source::time;
 
 /// siaran: your office's social-media SOP as software. Posts live in git; each approval in
@@ -94,6 +96,40 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
         format: StatusFormat,
+    },
+    /// Sign the next step of a post with your SSH key (approve, or reject with a note).
+    ///
+    /// Finds the step awaited, checks that PERSON may sign it, computes the content
+    /// digest, signs the sign-off message (SSHSIG, namespace `siaran`) and appends the
+    /// sign-off to the post's front matter, changing nothing else in the file. To sign
+    /// with `ssh-keygen` instead: `--print-message > pesan.txt`, then
+    /// `ssh-keygen -Y sign -n siaran -f KEY pesan.txt`, then `--signature pesan.txt.sig`
+    /// (give the same `--at` both times). A passphrase-protected key is asked for its
+    /// passphrase, or reads it from SIARAN_KEY_PASSPHRASE.
+    Approve {
+        /// The post: its id (2026/11/slug), its folder or its index.md.
+        post: String,
+        /// Who signs (a person id from siaran.yaml).
+        #[arg(long = "as", value_name = "PERSON")]
+        person: String,
+        /// The signer's OpenSSH private key file.
+        #[arg(long, value_name = "KEYFILE", conflicts_with = "signature")]
+        key: Option<PathBuf>,
+        /// Send the content back to the first step instead of approving (needs --note).
+        #[arg(long)]
+        reject: bool,
+        /// The written note (required with --reject: what must be corrected).
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+        /// The time of the sign-off (default: now), e.g. 2026-11-20T09:30:00+07:00.
+        #[arg(long, value_name = "TIME", value_parser = parse_clock)]
+        at: Option<DateTime<FixedOffset>>,
+        /// Print the exact bytes to sign and stop (for `ssh-keygen -Y sign -n siaran`).
+        #[arg(long, conflicts_with_all = ["key", "signature"])]
+        print_message: bool,
+        /// Use a signature made by `ssh-keygen -Y sign -n siaran` over --print-message.
+        #[arg(long, value_name = "SIGFILE")]
+        signature: Option<PathBuf>,
     },
     /// List or show the built-in SOP presets.
     Sop {
@@ -249,6 +285,26 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         Command::New { title, kind } => scaffold::new(&context, &title, kind.into()),
         Command::Check { paths, gate, format } => check::run(&context, &paths, gate, format),
         Command::Status { format } => status::run(&context, format),
+        Command::Approve { post, person, key, reject, note, at, print_message, signature } => {
+            let request = approve::Request {
+                post,
+                person,
+                decision: if reject { Decision::Reject } else { Decision::Approve },
+                note: note.unwrap_or_default(),
+                at,
+                how: match (print_message, key, signature) {
+                    (true, _, _) => approve::How::PrintMessage,
+                    (false, Some(key), _) => approve::How::Key(key),
+                    (false, None, Some(signature)) => approve::How::Signature(signature),
+                    (false, None, None) => {
+                        return Err(CliError::Usage(
+                            "give --key KEYFILE, or --print-message then --signature SIGFILE".to_string(),
+                        ));
+                    }
+                },
+            };
+            approve::run(&context, request)
+        }
         Command::Sop { command: SopCommand::List } => sop::list(),
         Command::Sop { command: SopCommand::Show { id } } => sop::show(&id),
     }
@@ -258,16 +314,21 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
 pub(crate) fn load_repository(context: &Context) -> Result<siaran::check::Repository, Outcome> {
     let loaded = siaran::check::load(&context.root, context.now);
     if loaded.has_config_errors() {
-        let diagnostics: Vec<_> = loaded
-            .diagnostics
-            .iter()
-            .filter(|d| siaran::config::is_config_diagnostic(d) || loaded.repository.is_none())
-            .collect();
-        let summary = loaded.summary(|_| true);
-        eprint!("{}", siaran::check::format::human(&context.root, &diagnostics, &summary, context.color));
-        return Err(Outcome::ConfigurationError);
+        return Err(print_config_errors(context, &loaded));
     }
     loaded.repository.ok_or(Outcome::ConfigurationError)
+}
+
+/// Prints why the configuration cannot be used.
+pub(crate) fn print_config_errors(context: &Context, loaded: &siaran::check::Loaded) -> Outcome {
+    let diagnostics: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| siaran::config::is_config_diagnostic(d) || loaded.repository.is_none())
+        .collect();
+    let summary = loaded.summary(|_| true);
+    eprint!("{}", siaran::check::format::human(&context.root, &diagnostics, &summary, context.color));
+    Outcome::ConfigurationError
 }
 
 #[cfg(test)]

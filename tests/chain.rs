@@ -24,6 +24,7 @@ fn reject_at_terima(repo: &TestRepo) {
     let start = text.find("  - step: terima").expect("terima");
     let end = text.find("---\nKegiatan").expect("end of front matter");
     repo.write(POST, format!("{}{REJECT_AT_TERIMA}{}", &text[..start], &text[end..]));
+    repo.sign(POST);
 }
 
 #[test]
@@ -54,6 +55,7 @@ fn the_next_round_restarts_at_step_one_and_can_complete() {
         })
         .collect();
     repo.replace(POST, "---\nKegiatan", &format!("{round_two}---\nKegiatan"));
+    repo.sign(POST);
     assert_eq!(status_of(&repo)["state"], "approved");
     assert_eq!(repo.siaran(&["check", "--gate"]).exit_code, 0);
 
@@ -65,6 +67,7 @@ fn the_next_round_restarts_at_step_one_and_can_complete() {
         "---\nKegiatan",
         "  - step: koreksi\n    by: citra\n    at: 2026-11-18T10:15:00+07:00\n    decision: approve\n---\nKegiatan",
     );
+    repo.sign(POST);
     let run = repo.siaran(&["check", "--format", "json"]);
     assert_eq!((run.exit_code, run.diagnostic_codes()), (1, vec!["chain.order".to_string()]));
 }
@@ -75,12 +78,13 @@ fn overrunning_a_budget_is_a_warning_not_an_error() {
     repo.replace(POST, "at: 2026-11-18T09:30:00+07:00", "at: 2026-11-20T09:30:00+07:00");
     repo.replace(POST, "at: 2026-11-18T10:15:00+07:00", "at: 2026-11-20T10:15:00+07:00");
     repo.replace(POST, "at: 2026-11-18T11:00:00+07:00", "at: 2026-11-20T11:00:00+07:00");
+    repo.sign(POST);
     let run = repo.siaran(&["check", "--format", "json"]);
     assert_eq!(run.exit_code, 0);
     let diagnostics = run.json()["diagnostics"].clone();
     assert_eq!(run.diagnostic_codes(), ["chain.over-budget"]);
     assert_eq!(diagnostics[0]["severity"], "warning");
-    assert_eq!(diagnostics[0]["line"], 22);
+    assert_eq!(diagnostics[0]["line"], 30);
     assert_eq!(diagnostics[0]["message"], "step `terima` took 2d45m; the SOP allows 1d");
 }
 
@@ -104,6 +108,7 @@ fn maker_checker_holds_unless_the_workflow_opts_out() {
     let repo = mentawai();
     repo.replace("siaran.yaml", "roles: [wakil-pimpinan-redaksi]", "roles: [wakil-pimpinan-redaksi, admin-medsos]");
     repo.replace(POST, "by: budi", "by: citra");
+    repo.sign(POST);
     let run = repo.siaran(&["check", "--format", "json"]);
     assert_eq!(run.diagnostic_codes(), ["chain.same-signer"]);
     repo.replace("siaran.yaml", "    preset: mentawai-2023", "    preset: mentawai-2023\n    distinct: false");
@@ -124,11 +129,13 @@ fn a_post_is_held_to_the_revision_in_force_at_its_first_signoff() {
     };
     // Before 1 July 2026 the Agam budgets apply: `periksa` within 15 minutes.
     repo.write("content/2026/06/uji-revisi/index.md", post("2026-06-30"));
+    repo.sign("content/2026/06/uji-revisi/index.md");
     let run = repo.siaran(&["check", "--format", "json"]);
     assert_eq!(run.diagnostic_codes(), ["chain.over-budget"]);
     assert!(run.stdout.contains("the SOP allows 15m"), "{}", run.stdout);
     // From 1 July 2026 the local revision allows 30 minutes.
     repo.write("content/2026/06/uji-revisi/index.md", post("2026-07-01"));
+    repo.sign("content/2026/06/uji-revisi/index.md");
     let run = repo.siaran(&["check", "--format", "json"]);
     assert_eq!(run.diagnostic_codes(), Vec::<String>::new());
 }
@@ -137,6 +144,7 @@ fn a_post_is_held_to_the_revision_in_force_at_its_first_signoff() {
 fn a_signoff_dated_in_the_future_is_refused() {
     let repo = mentawai();
     repo.replace(POST, "at: 2026-11-18T11:00:00+07:00", "at: 2026-11-23T11:00:00+07:00");
+    repo.sign(POST);
     let run = repo.siaran(&["check", "--format", "json"]);
     // Five days after `koreksi` is also past the step's one-day budget.
     assert_eq!(

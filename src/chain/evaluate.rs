@@ -5,13 +5,13 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta, TimeZone};
 use chrono_tz::Tz;
 
-use super::{Chain, needs, rounds};
+use super::{Chain, digest, needs, rounds, verify};
 use crate::config::{Config, Revision, StepKind, Workflow};
 use crate::content::{Decision, Post, SignOff};
 use crate::source::{Code, Finding, Severity, YamlPath, suggest, time};
 
 /// How far in the future a sign-off may be dated before it is refused (clock skew).
-const FUTURE_TOLERANCE_MINUTES: i64 = 5;
+pub(crate) const FUTURE_TOLERANCE_MINUTES: i64 = 5;
 
 /// Evaluates a post's chain. Findings are located in the post's front matter.
 pub fn evaluate(post: &Post, config: &Config, now: DateTime<FixedOffset>) -> (Chain, Vec<Finding>) {
@@ -57,6 +57,8 @@ pub fn evaluate(post: &Post, config: &Config, now: DateTime<FixedOffset>) -> (Ch
     };
     chain.revision = Some(revision_index);
 
+    let evidence =
+        Evidence { signatures: verify::signature_findings(post, config), current_digest: digest::content_digest(post) };
     let round_count = chain.rounds.len();
     for (round_index, round) in chain.rounds.clone().iter().enumerate() {
         let is_current = round_index + 1 == round_count;
@@ -66,7 +68,8 @@ pub fn evaluate(post: &Post, config: &Config, now: DateTime<FixedOffset>) -> (Ch
             post.signoffs.get(round.signoffs.start.wrapping_sub(1)).map(|reject| reject.at)
         };
         let start = RoundStart { at: round_start, is_signoff: round_index > 0 };
-        let outcome = check_round(post, config, workflow, revision, round.signoffs.clone(), start, now, is_current);
+        let outcome =
+            check_round(post, config, workflow, revision, round.signoffs.clone(), start, now, is_current, &evidence);
         chain.has_errors |= outcome.has_errors;
         findings.extend(outcome.findings);
         if is_current {
@@ -86,6 +89,12 @@ struct RoundStart {
     is_signoff: bool,
 }
 
+/// What the signatures and the current content say, per sign-off.
+struct Evidence {
+    signatures: Vec<Vec<Finding>>,
+    current_digest: Option<String>,
+}
+
 struct RoundOutcome {
     findings: Vec<Finding>,
     has_errors: bool,
@@ -102,6 +111,7 @@ fn check_round(
     round_start: RoundStart,
     now: DateTime<FixedOffset>,
     is_current: bool,
+    evidence: &Evidence,
 ) -> RoundOutcome {
     let mut findings = Vec::new();
     let mut expected = 0;
@@ -122,6 +132,10 @@ fn check_round(
         let signoff: &SignOff = &post.signoffs[index];
         let path = YamlPath::of("signoffs").index(index);
         let errors_before = findings.iter().filter(|f: &&Finding| f.severity == Severity::Error).count();
+        findings.extend(evidence.signatures.get(index).into_iter().flatten().cloned());
+        if is_current && let Some(current) = &evidence.current_digest {
+            findings.extend(verify::stale_finding(signoff, index, current, config));
+        }
         let person = config.people.get(&signoff.by);
         if person.is_none() {
             findings.push(
@@ -159,7 +173,13 @@ fn check_round(
             prefix_intact = false;
             continue;
         }
-        if step_index != expected {
+        // After the last decision, that step may still send the content back (a late
+        // change of mind, or content edited after the chain was complete).
+        let late_reject = signoff.decision == Decision::Reject
+            && step.kind.is_decision()
+            && step_index + 1 == expected
+            && expected == revision.steps_to_approve();
+        if step_index != expected && !late_reject {
             let message = match revision.steps.get(expected) {
                 Some(wanted) if step_index > expected => {
                     format!("step `{}` is signed before step `{}`", step.id, wanted.id)

@@ -9,9 +9,14 @@
 //! "now". Out: a [`Chain`] and findings. [`status`] says where the post stands and who
 //! acts next. This layer does no I/O.
 
+pub mod approval;
+pub mod digest;
 mod evaluate;
 mod needs;
+pub mod sign_all;
+pub mod signature;
 pub mod status;
+mod verify;
 
 pub use evaluate::evaluate;
 pub use status::{State, Status};

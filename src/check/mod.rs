@@ -133,7 +133,17 @@ fn check_post(file: &PostFile, config: &Config, now: DateTime<FixedOffset>) -> (
             return (None, vec![file::error_diagnostic(&file.relative, &error).for_post(&file.id)]);
         }
     };
-    let split = match front_matter::split(&text) {
+    check_text(file, &text, config, now)
+}
+
+/// Checks one post from its text (as it would be after an edit, before it is written).
+pub fn check_text(
+    file: &PostFile,
+    text: &str,
+    config: &Config,
+    now: DateTime<FixedOffset>,
+) -> (Option<CheckedPost>, Vec<Diagnostic>) {
+    let split = match front_matter::split(text) {
         Ok(split) => split,
         Err(error) => {
             let diagnostic = Diagnostic::error(error.code, &file.relative, error.line, 1, error.message)

@@ -6,6 +6,7 @@
 //! In: the repository root. Out: a checked [`Config`] (or `None` when `siaran.yaml` is
 //! unusable) plus diagnostics for every problem found. Nothing here reads posts.
 
+mod keys;
 pub mod limits;
 pub mod media;
 pub mod presets;
@@ -20,6 +21,7 @@ use std::path::Path;
 use chrono::TimeDelta;
 use chrono_tz::Tz;
 
+pub use keys::PersonKey;
 pub use limits::{Counting, Limits, TextLimit};
 pub use media::MediaFormat;
 pub use presets::Preset;
@@ -66,8 +68,8 @@ pub struct Person {
     pub name: String,
     /// Roles the person holds.
     pub roles: BTreeSet<String>,
-    /// OpenSSH public keys.
-    pub keys: Vec<String>,
+    /// OpenSSH public keys, with their retirement or revocation.
+    pub keys: Vec<PersonKey>,
 }
 
 /// The daemon's cron schedule (with seconds), in the site's time zone.
@@ -258,10 +260,14 @@ fn build(raw: RawConfig, findings: &mut Vec<Finding>) -> Option<Config> {
                 id: id.clone(),
                 name: raw_person.name.clone(),
                 roles: raw_person.roles.iter().cloned().collect(),
-                keys: raw_person.keys.clone(),
+                keys: keys::read_keys(id, &raw_person.keys, timezone.unwrap_or(chrono_tz::Asia::Jakarta), findings),
             },
         );
     }
+    keys::check_shared_keys(
+        people.values().map(|person: &Person| (person.id.as_str(), person.keys.as_slice())),
+        findings,
+    );
 
     if broken_workflows.is_empty() {
         check_roles(&raw, &workflows, &people, &roles, findings);

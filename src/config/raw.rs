@@ -43,7 +43,7 @@ pub struct RawPerson {
     #[serde(default)]
     pub roles: Vec<String>,
     #[serde(default)]
-    pub keys: Vec<String>,
+    pub keys: Vec<super::keys::RawKey>,
 }
 
 #[derive(Debug, Deserialize)]

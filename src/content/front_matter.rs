@@ -146,6 +146,16 @@ pub enum Decision {
     Reject,
 }
 
+impl Decision {
+    /// `approve` or `reject`, as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Approve => "approve",
+            Decision::Reject => "reject",
+        }
+    }
+}
+
 /// The front matter as written.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use super::bundle::{self, BundleProblem};
+use super::fingerprint::{self, Fingerprint, HashedFile};
 use super::front_matter::{Decision, Kind, PlatformText, RawFrontMatter, Split};
 use super::walk::PostFile;
 use crate::config::{Config, MediaFormat};
@@ -98,6 +99,8 @@ pub struct Post {
     pub body: String,
     /// The file line on which the body starts.
     pub body_line: usize,
+    /// The hashes of its components; `None` if the front matter could not be canonicalised.
+    pub fingerprint: Option<Fingerprint>,
 }
 
 impl Post {
@@ -179,7 +182,7 @@ pub fn parse(file: &PostFile, split: Split<'_>, config: &Config) -> Parsed {
         );
     }
 
-    let media = raw
+    let media: Vec<Media> = raw
         .media
         .iter()
         .enumerate()
@@ -226,7 +229,7 @@ pub fn parse(file: &PostFile, split: Split<'_>, config: &Config) -> Parsed {
             Media { file: item.file.clone(), alt, format, found }
         })
         .collect();
-    let attachments = raw
+    let attachments: Vec<Attachment> = raw
         .attachments
         .iter()
         .enumerate()
@@ -267,6 +270,16 @@ pub fn parse(file: &PostFile, split: Split<'_>, config: &Config) -> Parsed {
     }
 
     let workflow = raw.workflow.clone().unwrap_or_else(|| config.default_workflow.clone());
+    let hashed = |name: &str, found: &Option<bundle::BundleFile>| HashedFile {
+        file: name.to_string(),
+        hash: found.as_ref().and_then(|found| fingerprint::hash_file(&found.path).ok()),
+    };
+    let fingerprint = fingerprint::hash_front_matter(split.yaml).ok().map(|front_matter| Fingerprint {
+        front_matter,
+        body: fingerprint::hash_body(split.body),
+        media: media.iter().map(|item: &Media| hashed(&item.file, &item.found)).collect(),
+        attachments: attachments.iter().map(|item: &Attachment| hashed(&item.file, &item.found)).collect(),
+    });
     let post = Post {
         id: file.id.clone(),
         file: file.relative.clone(),
@@ -287,6 +300,7 @@ pub fn parse(file: &PostFile, split: Split<'_>, config: &Config) -> Parsed {
         signoffs_complete,
         body: split.body.to_string(),
         body_line: split.body_line,
+        fingerprint,
     };
     Parsed::Post(Box::new(post), findings)
 }

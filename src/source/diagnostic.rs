@@ -82,6 +82,8 @@ codes! {
     ConfigUnknownWorkflow => "config.unknown-workflow",
     /// A schedule entry is not a valid cron expression.
     ConfigSchedule => "config.schedule",
+    /// A person's public key in `siaran.yaml` cannot be used.
+    ConfigKey => "config.key",
     /// A publish target names a platform siaran does not know.
     TargetPlatform => "target.unknown-platform",
     /// A publish target holds what looks like a secret instead of an environment variable name.
@@ -122,6 +124,24 @@ codes! {
     ChainRejectStep => "chain.reject-step",
     /// A hand-written sign-off on the publish step, which only `siaran publish` records.
     ChainPublishSigned => "chain.publish-signed",
+    /// A sign-off in the current round approved content that has changed since.
+    ChainStale => "chain.stale",
+    /// A sign-off has no digest or no signature.
+    SignatureMissing => "signature.missing",
+    /// A signature block or digest that cannot be read (truncated, garbage).
+    SignatureMalformed => "signature.malformed",
+    /// A signature made for another purpose (namespace other than `siaran`).
+    SignatureNamespace => "signature.namespace",
+    /// A signature by a key that is not one of the signer's keys.
+    SignatureKey => "signature.key",
+    /// A signature by a revoked key.
+    SignatureRevoked => "signature.revoked",
+    /// A signature by a retired key, on a sign-off dated after its retirement.
+    SignatureRetired => "signature.retired",
+    /// A signature that does not verify over the sign-off as written.
+    SignatureInvalid => "signature.invalid",
+    /// A signature that verifies only with another predecessor: sign-offs moved or dropped.
+    SignatureChain => "signature.chain",
     /// A sign-off dated before the one it follows, or after now.
     ChainTime => "chain.time",
     /// No revision of the workflow was in force at the post's first sign-off.

@@ -61,6 +61,33 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, TextFileError> {
     }
 }
 
+/// Replaces `path` with `bytes` atomically: the bytes go to a temporary file beside it,
+/// reach the disk, and are then renamed over the original, so a crash leaves either the
+/// old file or the new one, never half of each. The original's permissions are kept.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let folder = path.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary = folder.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(bytes)?;
+        if let Ok(metadata) = std::fs::metadata(path) {
+            file.set_permissions(metadata.permissions())?;
+        }
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)?;
+        // Make the rename itself durable (a folder can be synced on Unix only).
+        #[cfg(unix)]
+        std::fs::File::open(folder)?.sync_all()?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
+}
+
 /// The diagnostic for a file that could not be read as text.
 pub fn error_diagnostic(relative: &str, error: &TextFileError) -> super::Diagnostic {
     use super::{Code, Diagnostic};
@@ -92,5 +119,15 @@ mod tests {
         assert!(matches!(read_text(&path, 4), Err(TextFileError::TooLarge { .. })));
         std::fs::write(&path, "\u{feff}hello").unwrap();
         assert_eq!(read_text(&path, 100).unwrap(), "hello");
+    }
+
+    #[test]
+    fn atomic_write_replaces_the_file_and_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.md");
+        std::fs::write(&path, "lama").unwrap();
+        write_atomic(&path, b"baru").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "baru");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

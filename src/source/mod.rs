@@ -9,6 +9,7 @@
 //!
 //! This layer knows nothing of posts, workflows or platforms.
 
+pub mod canonical;
 pub mod diagnostic;
 pub mod file;
 pub mod locate;

@@ -111,6 +111,17 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     serde_yaml::from_str(text).map_err(|error| classify(&error))
 }
 
+/// The canonical JSON form of a YAML mapping without one of its keys: the same data always
+/// gives the same bytes, whatever its YAML formatting, quoting, comments or key order
+/// (see [`canonical`](super::canonical)).
+pub fn canonical_json_without(text: &str, left_out: &str) -> Result<String, YamlError> {
+    let mut value: serde_json::Value = from_str(text)?;
+    if let serde_json::Value::Object(map) = &mut value {
+        map.remove(left_out);
+    }
+    Ok(super::canonical::json(&value))
+}
+
 fn classify(error: &serde_yaml::Error) -> YamlError {
     let (line, column) = error.location().map_or((1, 1), |location| (location.line(), location.column()));
     let full = error.to_string();

@@ -14,6 +14,11 @@ pub fn project_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A demo private key from tests/fixtures/keys.
+pub fn demo_key(name: &str) -> Option<ssh_key::PrivateKey> {
+    ssh_key::PrivateKey::read_openssh_file(&fixture("keys").join(name)).ok()
+}
+
 /// A fixture folder under tests/fixtures.
 pub fn fixture(name: &str) -> PathBuf {
     project_root().join("tests/fixtures").join(name)
@@ -71,6 +76,28 @@ impl TestRepo {
         self.dir.path()
     }
 
+    /// Signs every sign-off of a post again with the demo keys in tests/fixtures/keys, as
+    /// the officials would have (for tests that write sign-offs by hand).
+    pub fn sign(&self, post_file: &str) {
+        self.sign_with(post_file, siaran::chain::signature::NAMESPACE, demo_key);
+    }
+
+    /// Signs every sign-off of a post with keys chosen per person, in a namespace.
+    pub fn sign_with(&self, post_file: &str, namespace: &str, key_for: impl Fn(&str) -> Option<ssh_key::PrivateKey>) {
+        let mut diagnostics = siaran::source::Diagnostics::default();
+        let config = siaran::config::load(self.path(), &mut diagnostics).expect("siaran.yaml loads");
+        let file = siaran::content::find_posts(self.path(), &mut diagnostics)
+            .into_iter()
+            .find(|file| file.relative == post_file)
+            .unwrap_or_else(|| panic!("no post {post_file}"));
+        let text = self.read(post_file);
+        let far_future = chrono::DateTime::parse_from_rfc3339("2100-01-01T00:00:00Z").expect("time");
+        let (checked, _) = siaran::check::check_text(&file, &text, &config, far_future);
+        let post = checked.expect("the post parses").post;
+        let signed = siaran::chain::sign_all::sign_all(&text, &post, namespace, key_for).expect("signs");
+        self.write(post_file, signed);
+    }
+
     /// Writes a file (creating folders).
     pub fn write(&self, relative: &str, contents: impl AsRef<[u8]>) {
         let path = self.path().join(relative);
@@ -81,6 +108,11 @@ impl TestRepo {
     /// Reads a file.
     pub fn read(&self, relative: &str) -> String {
         std::fs::read_to_string(self.path().join(relative)).expect("read file")
+    }
+
+    /// Reads a file's bytes.
+    pub fn read_bytes(&self, relative: &str) -> Vec<u8> {
+        std::fs::read(self.path().join(relative)).expect("read file")
     }
 
     /// Replaces text in a file, asserting it was there.
@@ -103,6 +135,11 @@ pub fn run_siaran(root: &Path, args: &[&str]) -> Run {
 
 /// Runs the binary on `root` with "now" fixed at `clock`.
 pub fn run_siaran_at(root: &Path, clock: &str, args: &[&str]) -> Run {
+    run_siaran_with_env(root, clock, args, &[])
+}
+
+/// Runs the binary with extra environment variables (after removing every `SIARAN_*`).
+pub fn run_siaran_with_env(root: &Path, clock: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_siaran"));
     command.arg("--root").arg(root).args(["--clock", clock, "--color", "never"]).args(args);
     for (key, _) in std::env::vars_os() {
@@ -110,7 +147,7 @@ pub fn run_siaran_at(root: &Path, clock: &str, args: &[&str]) -> Run {
             command.env_remove(key);
         }
     }
-    command.env_remove("NO_COLOR").env("COLUMNS", "100");
+    command.env_remove("NO_COLOR").env("COLUMNS", "100").envs(env.iter().copied());
     let output = command.output().expect("run siaran");
     Run {
         exit_code: output.status.code().unwrap_or(-1),

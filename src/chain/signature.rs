@@ -1,0 +1,91 @@
+//! Sign-off *signatures*. Each sign-off is signed with the signer's own SSH key, as an
+//! OpenSSH SSHSIG (namespace `siaran`, the format of `ssh-keygen -Y sign`), over a short
+//! text *message* (`siaran-signoff-v1`) that binds the post, the content digest approved,
+//! the step, the signer, the decision, the time, the written note, and the hash of the
+//! signature before it in the post. That last line makes the sign-offs a hash chain: one
+//! cannot be moved, dropped or copied to another post without breaking a signature.
+//!
+//! ```text
+//! siaran-signoff-v1
+//! post: 2026/11/rapat-pleno-dpt
+//! digest: sha256:5d41...
+//! step: terima
+//! by: fajar
+//! decision: approve
+//! at: 2026-11-20T02:30:00Z
+//! note: "Sudah dicek."
+//! previous: sha256:9a0b...
+//! ```
+//!
+//! `docs/signatures.md` gives the format byte for byte.
+
+use chrono::SecondsFormat;
+use ssh_encoding::Encode;
+use ssh_key::{HashAlg, LineEnding, PrivateKey, SshSig};
+
+use crate::content::SignOff;
+use crate::content::fingerprint::{hex, sha256};
+use crate::source::canonical;
+
+/// The SSHSIG namespace of every siaran signature.
+pub const NAMESPACE: &str = "siaran";
+
+/// The first line of every sign-off message: the version of this format.
+pub const MESSAGE_VERSION: &str = "siaran-signoff-v1";
+
+/// Why a signature could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum SignError {
+    /// The key is still encrypted.
+    #[error("the key is protected by a passphrase; decrypt it first")]
+    Encrypted,
+    /// siaran does not sign with RSA keys itself.
+    #[error(
+        "siaran signs with Ed25519 and ECDSA keys; for an RSA key, sign with `ssh-keygen -Y sign -n siaran` (see --print-message)"
+    )]
+    Rsa,
+    /// The key type cannot make SSH signatures here.
+    #[error("this key cannot sign: {0}")]
+    Key(ssh_key::Error),
+}
+
+/// The exact bytes a sign-off's signature covers. `previous` is the hash of the signature
+/// of the sign-off before it in the file ([`signature_hash`]), `None` for the first.
+/// Returns `None` when the sign-off has no digest.
+pub fn message(post_id: &str, signoff: &SignOff, previous: Option<&str>) -> Option<String> {
+    let digest = signoff.digest.as_deref()?;
+    let at = signoff.at.to_utc().to_rfc3339_opts(SecondsFormat::AutoSi, true);
+    Some(format!(
+        "{MESSAGE_VERSION}\npost: {post_id}\ndigest: {digest}\nstep: {step}\nby: {by}\ndecision: {decision}\nat: {at}\nnote: {note}\nprevious: {previous}\n",
+        step = signoff.step,
+        by = signoff.by,
+        decision = signoff.decision.as_str(),
+        note = canonical::json_string(&signoff.note),
+        previous = previous.unwrap_or("none"),
+    ))
+}
+
+/// Reads an armored `-----BEGIN SSH SIGNATURE-----` block.
+pub fn parse(armored: &str) -> Result<SshSig, ssh_key::Error> {
+    SshSig::from_pem(armored.trim())
+}
+
+/// The hash that links the next sign-off to this signature: `sha256:` and the SHA-256 of
+/// the binary SSHSIG (the bytes the armor's base64 encodes).
+pub fn signature_hash(signature: &SshSig) -> Option<String> {
+    let mut blob = Vec::new();
+    signature.encode(&mut blob).ok()?;
+    Some(format!("sha256:{}", hex(&sha256(&blob))))
+}
+
+/// Signs a message as `ssh-keygen -Y sign -n siaran` would (SHA-512), armored with `\n`.
+pub fn sign(key: &PrivateKey, message: &str) -> Result<String, SignError> {
+    if key.is_encrypted() {
+        return Err(SignError::Encrypted);
+    }
+    if matches!(key.algorithm(), ssh_key::Algorithm::Rsa { .. }) {
+        return Err(SignError::Rsa);
+    }
+    let signature = key.sign(NAMESPACE, HashAlg::Sha512, message.as_bytes()).map_err(SignError::Key)?;
+    signature.to_pem(LineEnding::LF).map_err(SignError::Key)
+}

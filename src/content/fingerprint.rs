@@ -1,0 +1,106 @@
+//! A post's *fingerprint*: one SHA-256 hash per component of its content — the front
+//! matter without `signoffs` (in canonical JSON, so reformatting YAML changes nothing), the
+//! Markdown body (line endings normalised to `\n`), and every media file and attachment,
+//! byte for byte. The chain layer turns the fingerprint into the content digest that
+//! sign-offs approve; hashing per component lets anyone check the public parts of a post
+//! without seeing its internal attachments.
+
+use std::io::Read;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::source::yaml;
+
+/// A SHA-256 hash.
+pub type Sha256Hash = [u8; 32];
+
+/// One hashed file of a post.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HashedFile {
+    /// The name as written in the front matter.
+    pub file: String,
+    /// The hash of its bytes; `None` when it could not be read (already reported).
+    pub hash: Option<Sha256Hash>,
+}
+
+/// The hashes of every component of a post.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fingerprint {
+    /// The front matter without `signoffs`, in canonical JSON.
+    pub front_matter: Sha256Hash,
+    /// The body with `\r\n` read as `\n`.
+    pub body: Sha256Hash,
+    /// Media files, in front-matter order.
+    pub media: Vec<HashedFile>,
+    /// Attachments, in front-matter order.
+    pub attachments: Vec<HashedFile>,
+}
+
+/// The canonical JSON of a post's front matter, without its sign-offs.
+pub fn canonical_front_matter(front_matter: &str) -> Result<String, yaml::YamlError> {
+    yaml::canonical_json_without(front_matter, "signoffs")
+}
+
+/// The hash of the front matter (without sign-offs).
+pub fn hash_front_matter(front_matter: &str) -> Result<Sha256Hash, yaml::YamlError> {
+    canonical_front_matter(front_matter).map(|canonical| sha256(canonical.as_bytes()))
+}
+
+/// The hash of a body: `\r\n` is read as `\n`, so a Windows checkout does not make
+/// approvals stale; every other byte counts.
+pub fn hash_body(body: &str) -> Sha256Hash {
+    if body.contains("\r\n") { sha256(body.replace("\r\n", "\n").as_bytes()) } else { sha256(body.as_bytes()) }
+}
+
+/// The hash of a file's bytes, streamed.
+pub fn hash_file(path: &Path) -> std::io::Result<Sha256Hash> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        let read = file.read(&mut buffer)?;
+        if read == 0 {
+            break;
+        }
+        hasher.update(&buffer[..read]);
+    }
+    Ok(hasher.finalize().into())
+}
+
+/// SHA-256 of some bytes.
+pub fn sha256(bytes: &[u8]) -> Sha256Hash {
+    Sha256::digest(bytes).into()
+}
+
+/// Lowercase hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_hash_ignores_formatting_and_signoffs() {
+        let block = "title: \"Rapat\"\ntags:\n  - a\n  - b\n# komentar\nsignoffs: []\n";
+        let flow = "tags: [a, b]\ntitle: Rapat\n";
+        assert_eq!(hash_front_matter(block).unwrap(), hash_front_matter(flow).unwrap());
+        assert_ne!(hash_front_matter(flow).unwrap(), hash_front_matter("tags: [b, a]\ntitle: Rapat\n").unwrap());
+        assert_eq!(canonical_front_matter(flow).unwrap(), r#"{"tags":["a","b"],"title":"Rapat"}"#);
+    }
+
+    #[test]
+    fn body_hash_reads_crlf_as_lf_only() {
+        assert_eq!(hash_body("a\r\nb\n"), hash_body("a\nb\n"));
+        assert_ne!(hash_body("a\nb\n"), hash_body("a\nb"));
+        assert_eq!(hex(&sha256(b"")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    }
+}
