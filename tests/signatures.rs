@@ -337,3 +337,97 @@ fn a_key_that_is_not_an_openssh_public_key_is_a_configuration_error() {
     assert_eq!(run.exit_code, 2);
     assert!(run.diagnostic_codes().contains(&"config.key".to_string()), "{}", run.stdout);
 }
+
+/// An implementation of docs/signatures.md written from the text alone (plain serde_json
+/// for canonical JSON, sha2 for hashes): it must reach the digests and messages siaran signs.
+mod independent {
+    use sha2::{Digest, Sha256};
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+    }
+
+    pub fn digest(bundle: &std::path::Path) -> String {
+        let text = std::fs::read_to_string(bundle.join("index.md")).expect("read");
+        let rest = text.strip_prefix("---\n").expect("front matter");
+        let end = rest.find("\n---\n").expect("closing line");
+        let yaml = &rest[..end + 1];
+        let body = &rest[end + 5..];
+        let mut value: serde_json::Value = serde_yaml::from_str(yaml).expect("yaml");
+        let map = value.as_object_mut().expect("mapping");
+        map.remove("signoffs");
+        // serde_json's map is sorted by key, and its escaping is JSON's minimal one.
+        let canonical = serde_json::to_string(&value).expect("json");
+        let mut manifest = format!(
+            "siaran-digest-v1\nfront-matter {}\nbody {}\n",
+            hex(&Sha256::digest(canonical.as_bytes())),
+            hex(&Sha256::digest(body.replace("\r\n", "\n").as_bytes()))
+        );
+        for (key, label) in [("media", "media"), ("attachments", "attachment")] {
+            for item in value[key].as_array().into_iter().flatten() {
+                let file = item["file"].as_str().expect("file");
+                let bytes = std::fs::read(bundle.join(file)).expect("media");
+                manifest.push_str(&format!("{label} {} {file}\n", hex(&Sha256::digest(&bytes))));
+            }
+        }
+        format!("sha256:{}", hex(&Sha256::digest(manifest.as_bytes())))
+    }
+}
+
+#[test]
+fn the_documented_formats_are_enough_to_verify_a_post() {
+    let root = common::project_root();
+    let clock = chrono::DateTime::parse_from_rfc3339(common::CLOCK).expect("clock");
+    let repository = siaran::check::load(&root, clock).repository.expect("loads");
+    let mut checked_posts = 0;
+    for checked in repository.posts.iter().filter(|checked| checked.chain.is_complete) {
+        let post = &checked.post;
+        let digest = independent::digest(&post.bundle);
+        let current = checked.chain.current_signoffs(post);
+        assert!(current.iter().all(|signoff| signoff.digest.as_deref() == Some(digest.as_str())), "{}", post.id);
+        let mut previous = "none".to_string();
+        for signoff in &post.signoffs {
+            let at = signoff.at.with_timezone(&chrono::Utc).format("%Y-%m-%dT%H:%M:%SZ");
+            let note = serde_json::to_string(&signoff.note).expect("json");
+            let message = format!(
+                "siaran-signoff-v1\npost: {}\ndigest: {}\nstep: {}\nby: {}\ndecision: {}\nat: {at}\nnote: {note}\nprevious: {previous}\n",
+                post.id,
+                signoff.digest.as_deref().unwrap_or_default(),
+                signoff.step,
+                signoff.by,
+                signoff.decision.as_str(),
+            );
+            let armored = signoff.signature.as_deref().expect("signed");
+            let sig = ssh_key::SshSig::from_pem(armored.trim()).expect("armor");
+            let key = &repository.config.people[&signoff.by].keys[0].key;
+            key.verify("siaran", message.as_bytes(), &sig).expect("the documented message verifies");
+            // previous: SHA-256 of the bytes the armor's base64 encodes.
+            let base64: String = armored.lines().filter(|line| !line.starts_with("-----")).collect();
+            previous = format!("sha256:{}", {
+                use sha2::Digest;
+                let blob = decode_base64(&base64);
+                sha2::Sha256::digest(&blob).iter().map(|byte| format!("{byte:02x}")).collect::<String>()
+            });
+        }
+        checked_posts += 1;
+    }
+    assert_eq!(checked_posts, 11);
+}
+
+fn decode_base64(text: &str) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut bits = 0u32;
+    let mut count = 0;
+    let mut out = Vec::new();
+    for byte in text.bytes().filter(|byte| *byte != b'=') {
+        let value = ALPHABET.iter().position(|c| *c == byte).expect("base64") as u32;
+        bits = (bits << 6) | value;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    out
+}

@@ -142,10 +142,7 @@ pub fn plan(
     if chain.has_errors && decision == Decision::Approve {
         return Err(Refusal::ChainErrors);
     }
-    let next = match current.last() {
-        None => 0,
-        Some(last) => revision.step_index(&last.step).ok_or(Refusal::ChainErrors)? + 1,
-    };
+    let next = chain.next_step_index(post, revision).ok_or(Refusal::ChainErrors)?;
     let steps_to_approve = revision.steps_to_approve();
     let step_index = match decision {
         Decision::Approve if next >= steps_to_approve => return Err(Refusal::Complete),

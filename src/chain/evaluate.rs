@@ -17,7 +17,8 @@ pub(crate) const FUTURE_TOLERANCE_MINUTES: i64 = 5;
 pub fn evaluate(post: &Post, config: &Config, now: DateTime<FixedOffset>) -> (Chain, Vec<Finding>) {
     let mut findings = Vec::new();
     let rounds = rounds(&post.signoffs);
-    let mut chain = Chain { revision: None, rounds, approved: 0, has_errors: false, is_complete: false };
+    let mut chain =
+        Chain { revision: None, rounds, approved: 0, has_errors: false, is_complete: false, is_stale: false };
     let Some(workflow) = config.workflows.get(&post.workflow) else {
         chain.has_errors = true;
         if config.broken_workflows.contains(&post.workflow) {
@@ -74,6 +75,7 @@ pub fn evaluate(post: &Post, config: &Config, now: DateTime<FixedOffset>) -> (Ch
         findings.extend(outcome.findings);
         if is_current {
             chain.approved = outcome.approved_prefix;
+            chain.is_stale = outcome.is_stale;
         }
     }
     chain.is_complete = post.signoffs_complete
@@ -97,6 +99,7 @@ struct Evidence {
 
 struct RoundOutcome {
     findings: Vec<Finding>,
+    is_stale: bool,
     has_errors: bool,
     approved_prefix: usize,
 }
@@ -113,6 +116,7 @@ fn check_round(
     is_current: bool,
     evidence: &Evidence,
 ) -> RoundOutcome {
+    let mut is_stale = false;
     let mut findings = Vec::new();
     let mut expected = 0;
     let mut approved_prefix = 0;
@@ -133,8 +137,12 @@ fn check_round(
         let path = YamlPath::of("signoffs").index(index);
         let errors_before = findings.iter().filter(|f: &&Finding| f.severity == Severity::Error).count();
         findings.extend(evidence.signatures.get(index).into_iter().flatten().cloned());
-        if is_current && let Some(current) = &evidence.current_digest {
-            findings.extend(verify::stale_finding(signoff, index, current, config));
+        if is_current
+            && let Some(current) = &evidence.current_digest
+            && let Some(stale) = verify::stale_finding(signoff, index, current, config)
+        {
+            findings.push(stale);
+            is_stale = true;
         }
         let person = config.people.get(&signoff.by);
         if person.is_none() {
@@ -314,7 +322,7 @@ fn check_round(
         }
     }
     let has_errors = findings.iter().any(|finding| finding.severity == Severity::Error);
-    RoundOutcome { findings, has_errors, approved_prefix }
+    RoundOutcome { findings, is_stale, has_errors, approved_prefix }
 }
 
 /// When the first step's budget starts counting: midnight of the event day ("H"), but only

@@ -48,6 +48,9 @@ pub struct Chain {
     pub has_errors: bool,
     /// Whether every step before publish is approved in the current round, without error.
     pub is_complete: bool,
+    /// Whether an approval of the current round covers content that has changed since; the
+    /// round can then only end in a reject.
+    pub is_stale: bool,
 }
 
 impl Chain {
@@ -69,6 +72,16 @@ impl Chain {
     /// The revision the post is held to.
     pub fn revision<'w>(&self, workflow: &'w Workflow) -> Option<&'w Revision> {
         self.revision.and_then(|index| workflow.revisions.get(index))
+    }
+
+    /// The step that may sign next in the current round, by index into the revision's steps:
+    /// the one after the round's last sign-off (the first when the round is empty). `None`
+    /// when the last sign-off names a step the revision does not have.
+    pub fn next_step_index(&self, post: &Post, revision: &Revision) -> Option<usize> {
+        match self.current_signoffs(post).last() {
+            None => Some(0),
+            Some(last) => revision.step_index(&last.step).map(|index| index + 1),
+        }
     }
 
     /// The last reject, if the current round has not started yet.

@@ -96,7 +96,14 @@ pub fn status(post: &Post, chain: &Chain, config: &Config, now: DateTime<FixedOf
                     .revision_at(now.with_timezone(&config.site.timezone).date_naive())
                     .map(|(_, revision)| revision)
             })
-            .and_then(|revision| revision.steps.get(chain.approved).map(|step| (workflow, step))),
+            .and_then(|revision| {
+                // Stale approvals can only be answered by a reject from the step after them.
+                let index = match chain.is_stale {
+                    true => chain.next_step_index(post, revision)?.min(revision.steps_to_approve().saturating_sub(1)),
+                    false => chain.approved,
+                };
+                revision.steps.get(index).map(|step| (workflow, step))
+            }),
     };
     let waiting_since = match current.last() {
         Some(last) => Some(last.at),
