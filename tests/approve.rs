@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{CLOCK, TestRepo, run_siaran_with_env};
+use common::{CLOCK, TestRepo, added_lines, run_siaran_with_env};
 
 const DISABILITAS: &str = "content/2026/11/sosialisasi-pemilih-disabilitas/index.md";
 const INFOGRAFIS: &str = "content/2026/11/infografis-layanan-ppid-2026/index.md";
@@ -19,19 +19,14 @@ fn key(name: &str) -> String {
     common::fixture("keys").join(name).display().to_string()
 }
 
-/// The lines `after` has that `before` lacks, asserting every line of `before` is kept in order.
-fn added_lines(before: &str, after: &str) -> Vec<String> {
-    let mut original = before.split_inclusive('\n').peekable();
-    let mut added = Vec::new();
-    for line in after.split_inclusive('\n') {
-        if original.peek() == Some(&line) {
-            original.next();
-        } else {
-            added.push(line.to_string());
-        }
+/// `approve DISABILITAS --as PERSON --key <PERSON's demo key>`, plus `--reject --note NOTE`.
+fn approve(repo: &TestRepo, person: &str, reject_with: Option<&str>) -> common::Run {
+    let key = key(person);
+    let mut args = vec!["approve", DISABILITAS, "--as", person, "--key", &key];
+    if let Some(note) = reject_with {
+        args.extend(["--reject", "--note", note]);
     }
-    assert_eq!(original.next(), None, "a line of the original was changed or lost");
-    added
+    repo.siaran(&args)
 }
 
 fn status_of(repo: &TestRepo, post: &str) -> serde_json::Value {
@@ -223,17 +218,7 @@ fn a_revoked_or_retired_key_cannot_sign() {
 #[test]
 fn a_reject_ends_the_round_with_the_written_response() {
     let repo = office();
-    let run = repo.siaran(&[
-        "approve",
-        DISABILITAS,
-        "--as",
-        "hendra",
-        "--key",
-        &key("hendra"),
-        "--reject",
-        "--note",
-        "Foto 4 terpotong; ganti.\nCaption: \"65 peserta\" dicek lagi.",
-    ]);
+    let run = approve(&repo, "hendra", Some("Foto 4 terpotong; ganti.\nCaption: \"65 peserta\" dicek lagi."));
     assert_eq!(run.exit_code, 0, "{}", run.stderr);
     assert!(repo.read(DISABILITAS).contains(
         "    decision: reject\n    note: \"Foto 4 terpotong; ganti.\\nCaption: \\\"65 peserta\\\" dicek lagi.\"\n"
@@ -259,21 +244,11 @@ fn after_an_edit_approvals_are_stale_and_a_reject_restarts_the_chain() {
         &["--as", "hendra", "--key", &key("hendra")],
         "step `serah` by rina approved content that has changed since",
     );
-    let run = repo.siaran(&[
-        "approve",
-        DISABILITAS,
-        "--as",
-        "hendra",
-        "--key",
-        &key("hendra"),
-        "--reject",
-        "--note",
-        "Narasi diubah setelah diperiksa; mohon diserahkan ulang.",
-    ]);
+    let run = approve(&repo, "hendra", Some("Narasi diubah setelah diperiksa; mohon diserahkan ulang."));
     assert_eq!(run.exit_code, 0, "{}", run.stderr);
     assert_eq!(repo.siaran(&["check"]).exit_code, 0, "the stale approvals are history now");
     for (person, step) in [("rina", "serah"), ("fajar", "terima"), ("hendra", "koreksi"), ("yohana", "putus")] {
-        let run = repo.siaran(&["approve", DISABILITAS, "--as", person, "--key", &key(person)]);
+        let run = approve(&repo, person, None);
         assert_eq!(run.exit_code, 0, "{step}: {}", run.stderr);
     }
     assert_eq!(repo.siaran(&["check", "--gate", DISABILITAS]).exit_code, 0);
@@ -286,17 +261,7 @@ fn after_an_edit_approvals_are_stale_and_a_reject_restarts_the_chain() {
         &["--as", "yohana", "--key", &key("yohana")],
         "approved content that has changed since",
     );
-    let run = repo.siaran(&[
-        "approve",
-        DISABILITAS,
-        "--as",
-        "yohana",
-        "--key",
-        &key("yohana"),
-        "--reject",
-        "--note",
-        "Jumlah peserta diubah; ulangi pemeriksaan.",
-    ]);
+    let run = approve(&repo, "yohana", Some("Jumlah peserta diubah; ulangi pemeriksaan."));
     assert_eq!(run.exit_code, 0, "{}", run.stderr);
     assert_eq!(repo.siaran(&["check"]).exit_code, 0);
     assert_eq!(status_of(&repo, "2026/11/sosialisasi-pemilih-disabilitas")["state"], "rejected");
@@ -317,17 +282,7 @@ fn approving_a_post_with_content_errors_is_refused_but_rejecting_is_not() {
         &["--as", "hendra", "--key", &key("hendra"), "--reject", "--note", "x"][..4],
         "limit.text-length",
     );
-    let run = repo.siaran(&[
-        "approve",
-        DISABILITAS,
-        "--as",
-        "hendra",
-        "--key",
-        &key("hendra"),
-        "--reject",
-        "--note",
-        "Caption X terlalu panjang.",
-    ]);
+    let run = approve(&repo, "hendra", Some("Caption X terlalu panjang."));
     assert_eq!(run.exit_code, 0, "{}", run.stderr);
     // A missing photo leaves nothing to sign over at all.
     let repo = office();

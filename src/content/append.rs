@@ -193,6 +193,3 @@ pub fn yaml_quoted(text: &str) -> String {
     out.push('"');
     out
 }
-
-#[cfg(test)]
-mod tests;

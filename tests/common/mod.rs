@@ -14,6 +14,21 @@ pub fn project_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The lines `after` has that `before` lacks, asserting every line of `before` is kept in order.
+pub fn added_lines(before: &str, after: &str) -> Vec<String> {
+    let mut original = before.split_inclusive('\n').peekable();
+    let mut added = Vec::new();
+    for line in after.split_inclusive('\n') {
+        if original.peek() == Some(&line) {
+            original.next();
+        } else {
+            added.push(line.to_string());
+        }
+    }
+    assert_eq!(original.next(), None, "a line of the original was changed or lost");
+    added
+}
+
 /// A demo private key from tests/fixtures/keys.
 pub fn demo_key(name: &str) -> Option<ssh_key::PrivateKey> {
     ssh_key::PrivateKey::read_openssh_file(&fixture("keys").join(name)).ok()

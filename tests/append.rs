@@ -1,6 +1,11 @@
-use proptest::prelude::*;
+//! Appending sign-offs keeps every other byte of the post file.
 
-use super::*;
+mod common;
+
+use common::added_lines;
+use proptest::prelude::*;
+use siaran::content::Decision;
+use siaran::content::append::{AppendError, NewSignOff, append_signoff, remove_signoffs};
 
 const SIGNATURE: &str = "-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n";
 
@@ -14,21 +19,6 @@ fn signoff(note: &str) -> NewSignOff<'_> {
         digest: "sha256:00",
         signature: SIGNATURE,
     }
-}
-
-/// The lines `after` has that `before` lacks, checking every line of `before` is kept in order.
-fn added_lines(before: &str, after: &str) -> Vec<String> {
-    let mut added = Vec::new();
-    let mut original = before.split_inclusive('\n').peekable();
-    for line in after.split_inclusive('\n') {
-        if original.peek() == Some(&line) {
-            original.next();
-        } else {
-            added.push(line.to_string());
-        }
-    }
-    assert_eq!(original.next(), None, "a line of the original was changed or lost");
-    added
 }
 
 #[test]
@@ -78,8 +68,8 @@ proptest! {
     fn any_note_reads_back_exactly(note in "\\PC*|[\\x00-\\x7f\\u{80}-\\u{a0}\\u{feff}\\n\\r\\t]*") {
         let text = "---\ntitle: a\nsignoffs: []\n---\n";
         let out = append_signoff(text, &signoff(&note)).unwrap();
-        let yaml = crate::content::front_matter::split(&out).unwrap().yaml;
-        let value: serde_json::Value = crate::source::yaml::from_str(yaml).unwrap();
+        let yaml = siaran::content::front_matter::split(&out).unwrap().yaml;
+        let value: serde_json::Value = siaran::source::yaml::from_str(yaml).unwrap();
         prop_assert_eq!(value["signoffs"][0]["note"].as_str(), Some(note.as_str()));
         prop_assert_eq!(value["signoffs"][0]["signature"].as_str(), Some(SIGNATURE));
     }
