@@ -4,6 +4,7 @@
 mod approve;
 mod check;
 mod scaffold;
+mod site;
 mod sop;
 mod status;
 
@@ -130,6 +131,35 @@ pub enum Command {
         /// Use a signature made by `ssh-keygen -Y sign -n siaran` over --print-message.
         #[arg(long, value_name = "SIGFILE")]
         signature: Option<PathBuf>,
+    },
+    /// Build the public archive site from the approved, published posts.
+    ///
+    /// A post is public when its chain is complete and it went out (the ledger records
+    /// it on at least one target, or it is site-only and its time has come). The build is
+    /// incremental: unchanged pages are not rendered again, and files the site no longer
+    /// has are removed from the output folder.
+    Build {
+        /// The output folder; a relative one is read from the repository root (default: public).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Also show posts that are not public, marked "DRAF" and hidden from search
+        /// engines (default output: .siaran/pratinjau/; never public/).
+        #[arg(long)]
+        drafts: bool,
+        /// Skip the search index.
+        #[arg(long)]
+        no_search: bool,
+    },
+    /// Verify the approvals of a built site offline, with nothing but the site.
+    ///
+    /// Checks every post's published approval data: content hashes against the signed
+    /// manifest, and every signature against the site's allowed_signers.
+    Verify {
+        /// The built site's folder.
+        #[arg(long, value_name = "DIR")]
+        site: PathBuf,
+        /// Only this post (its id, e.g. 2026/11/slug).
+        post: Option<String>,
     },
     /// List or show the built-in SOP presets.
     Sop {
@@ -305,6 +335,8 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             };
             approve::run(&context, request)
         }
+        Command::Build { out, drafts, no_search } => site::build(&context, out, drafts, !no_search),
+        Command::Verify { site, post } => site::verify(&context, &site, post.as_deref()),
         Command::Sop { command: SopCommand::List } => sop::list(),
         Command::Sop { command: SopCommand::Show { id } } => sop::show(&id),
     }

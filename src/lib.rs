@@ -7,7 +7,9 @@
 //! - [`config`]: `siaran.yaml`, workflows and presets, publish targets and their limits;
 //! - [`content`]: posts (front matter, body, media), loaded in parallel;
 //! - [`chain`]: sign-off chains evaluated against workflows, and where each post stands;
-//! - [`check`]: every validation, yielding a loaded, validated [`check::Repository`].
+//! - [`check`]: every validation, yielding a loaded, validated [`check::Repository`];
+//! - [`ledger`]: the append-only publish ledger, folded to each (post, target)'s state;
+//! - [`site`]: the public archive site: pages, feeds, search, images, verification.
 //!
 //! The binary (`main.rs`, `cli.rs`) parses arguments, calls these, prints, and maps the
 //! outcome to an exit code.
@@ -18,4 +20,6 @@ pub mod chain;
 pub mod check;
 pub mod config;
 pub mod content;
+pub mod ledger;
+pub mod site;
 pub mod source;

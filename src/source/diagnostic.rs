@@ -158,6 +158,8 @@ codes! {
     NeedsCaption => "needs.caption",
     /// The SOP step needs an internal attachment with a given label.
     NeedsAttachment => "needs.attachment",
+    /// A line of the publish ledger that cannot be read.
+    LedgerInvalid => "ledger.invalid",
     /// A caption, title or description longer than the platform accepts.
     LimitTextLength => "limit.text-length",
     /// More or fewer media than the platform accepts in one post.

@@ -1,0 +1,128 @@
+//! Thumbnails. Each photo is published as it is (so its bytes can be checked against the
+//! signed manifest) and also as JPEG thumbnails at a few widths, turned upright by its
+//! EXIF orientation. Thumbnails are named by the photo's content hash and kept in a cache
+//! beside the repository, so an unchanged photo is never decoded again, even when the
+//! output folder is new.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use image::{DynamicImage, ImageDecoder, ImageReader, imageops::FilterType};
+
+use crate::content::Sha256Hash;
+use crate::content::fingerprint::hex;
+
+/// The widths thumbnails are made at (only those narrower than the photo).
+pub const WIDTHS: [u32; 3] = [360, 720, 1200];
+
+/// JPEG quality of thumbnails.
+const QUALITY: u8 = 82;
+
+/// A photo's thumbnails, planned from its header alone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImagePlan {
+    /// The photo's width and height, upright.
+    pub width: u32,
+    /// See `width`.
+    pub height: u32,
+    /// Each thumbnail: its width, height and path in the site.
+    pub thumbs: Vec<Thumb>,
+}
+
+/// One thumbnail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Thumb {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Its path in the site, e.g. `thumbs/3fa9c0d1e2b4a5f6-720.jpg`.
+    pub path: String,
+}
+
+/// Why a thumbnail could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageError {
+    /// The photo could not be read or decoded.
+    #[error("cannot read {path}: {source}")]
+    Decode {
+        /// The photo.
+        path: PathBuf,
+        /// Why.
+        source: image::ImageError,
+    },
+    /// The cache could not be written.
+    #[error("cannot write the thumbnail cache: {0}")]
+    Cache(#[from] std::io::Error),
+}
+
+/// Plans the thumbnails of a photo from its header (no pixels are decoded).
+pub fn plan(path: &Path, hash: &Sha256Hash) -> Result<ImagePlan, ImageError> {
+    let decode = |source| ImageError::Decode { path: path.to_path_buf(), source };
+    let reader = ImageReader::open(path).map_err(|error| decode(image::ImageError::IoError(error)))?;
+    let mut decoder = reader
+        .with_guessed_format()
+        .map_err(|e| decode(image::ImageError::IoError(e)))?
+        .into_decoder()
+        .map_err(decode)?;
+    let (raw_width, raw_height) = decoder.dimensions();
+    let turned = decoder.orientation().is_ok_and(|orientation| {
+        use image::metadata::Orientation::*;
+        matches!(orientation, Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH)
+    });
+    let (width, height) = if turned { (raw_height, raw_width) } else { (raw_width, raw_height) };
+    let name = &hex(hash)[..16];
+    let thumbs = WIDTHS
+        .iter()
+        .filter(|target| **target < width)
+        .map(|target| Thumb {
+            width: *target,
+            height: (u64::from(height) * u64::from(*target) / u64::from(width.max(1))).max(1) as u32,
+            path: format!("thumbs/{name}-{target}.jpg"),
+        })
+        .collect();
+    Ok(ImagePlan { width, height, thumbs })
+}
+
+/// The bytes of each planned thumbnail, from the cache or made now (and then cached).
+pub fn produce(photo: &Path, plan: &ImagePlan, cache: &Path) -> Result<Vec<(String, Vec<u8>)>, ImageError> {
+    let mut out = Vec::with_capacity(plan.thumbs.len());
+    let mut decoded: Option<DynamicImage> = None;
+    for thumb in &plan.thumbs {
+        let cached = cache.join(thumb.path.trim_start_matches("thumbs/"));
+        if let Ok(bytes) = std::fs::read(&cached) {
+            out.push((thumb.path.clone(), bytes));
+            continue;
+        }
+        let image = match &decoded {
+            Some(image) => image,
+            None => decoded.insert(decode_upright(photo)?),
+        };
+        let resized = image.resize(thumb.width, thumb.height, FilterType::Lanczos3).to_rgb8();
+        let mut bytes = Vec::new();
+        let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(Cursor::new(&mut bytes), QUALITY);
+        resized
+            .write_with_encoder(encoder)
+            .map_err(|error| ImageError::Decode { path: photo.to_path_buf(), source: error })?;
+        std::fs::create_dir_all(cache)?;
+        crate::source::file::write_atomic(&cached, &bytes)?;
+        out.push((thumb.path.clone(), bytes));
+    }
+    Ok(out)
+}
+
+fn decode_upright(path: &Path) -> Result<DynamicImage, ImageError> {
+    let decode = |source| ImageError::Decode { path: path.to_path_buf(), source };
+    let reader = ImageReader::open(path).map_err(|error| decode(image::ImageError::IoError(error)))?;
+    let mut decoder = reader
+        .with_guessed_format()
+        .map_err(|e| decode(image::ImageError::IoError(e)))?
+        .into_decoder()
+        .map_err(decode)?;
+    let orientation = decoder.orientation().ok();
+    let mut image = DynamicImage::from_decoder(decoder).map_err(decode)?;
+    if let Some(orientation) = orientation {
+        image.apply_orientation(orientation);
+    }
+    Ok(image)
+}

@@ -1,0 +1,345 @@
+//! The *site* layer: the public archive. From the loaded, validated repository and the
+//! ledger it makes a static site — a page per public post with its photos, its copies on
+//! each platform and its signed approval trail; lists by kind, tag, platform and month;
+//! a page per SOP; Atom feeds, a sitemap and robots.txt; an offline search index; and the
+//! data anyone needs to verify each approval (see [`approval`]).
+//!
+//! The build is incremental: see [`output`]. Rendering goes Markdown → ammonia → Tera
+//! templates (defaults compiled in, the repository's `templates/` overriding them).
+
+pub mod approval;
+pub mod feeds;
+pub mod i18n;
+pub mod images;
+pub mod markdown;
+pub mod output;
+pub mod pages;
+pub mod public;
+pub mod search;
+pub mod templates;
+pub mod verify;
+pub mod view;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::check::Repository;
+use crate::content::fingerprint::hex;
+use crate::ledger::Ledger;
+use pages::{Job, SiteData};
+
+/// Where caches live, under the repository root (not committed).
+pub const CACHE_DIR: &str = ".siaran/cache";
+
+/// How to build.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// The output folder.
+    pub out: PathBuf,
+    /// Include posts that are not public, marked as drafts (previews only).
+    pub drafts: bool,
+    /// Build the search index.
+    pub search: bool,
+}
+
+/// What a build did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BuildReport {
+    /// Public posts in the site.
+    pub posts: usize,
+    /// Draft posts in the site (previews only).
+    pub drafts: usize,
+    /// Files in the site.
+    pub files: usize,
+    /// Files rendered or produced this time.
+    pub produced: usize,
+    /// Files written because their bytes changed.
+    pub written: usize,
+    /// Files removed because the site no longer has them.
+    pub removed: usize,
+}
+
+/// Why the site could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    /// A template does not parse.
+    #[error(transparent)]
+    Template(#[from] templates::TemplateError),
+    /// A page could not be rendered.
+    #[error("cannot render {path} with {template}: {message}")]
+    Render {
+        /// The site path.
+        path: String,
+        /// The template.
+        template: String,
+        /// Why.
+        message: String,
+    },
+    /// The output folder could not be used.
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
+    /// A thumbnail could not be made.
+    #[error(transparent)]
+    Image(#[from] images::ImageError),
+    /// The search index could not be built.
+    #[error(transparent)]
+    Search(#[from] search::SearchError),
+}
+
+/// Builds the site into `options.out`.
+pub fn build(repository: &Repository, ledger: &Ledger, options: &BuildOptions) -> Result<BuildReport, SiteError> {
+    let config = &repository.config;
+    let templates = templates::load(&repository.root)?;
+    let urls = view::Urls::new(&config.site.base_url);
+    let posts = public::select(repository, ledger, options.drafts);
+    let plans: Vec<Vec<Option<images::ImagePlan>>> = posts
+        .par_iter()
+        .map(|site_post| {
+            let post = &site_post.checked.post;
+            let hashes = post.fingerprint.as_ref().map(|fingerprint| &fingerprint.media);
+            post.media
+                .iter()
+                .enumerate()
+                .map(|(index, media)| {
+                    let is_image = media.format.is_some_and(|format| format.is_image());
+                    let found = media.found.as_ref().filter(|_| is_image)?;
+                    let hash = hashes.and_then(|hashes| hashes.get(index)).and_then(|file| file.hash)?;
+                    images::plan(&found.path, &hash).ok()
+                })
+                .collect()
+        })
+        .collect();
+    let views: Vec<view::PostView> = posts
+        .par_iter()
+        .zip(plans.par_iter())
+        .map(|(site_post, plans)| view::post_view(site_post, config, &urls, plans))
+        .collect();
+    let data = SiteData {
+        repository,
+        posts: &posts,
+        views: &views,
+        plans: &plans,
+        urls: &urls,
+        drafts: options.drafts,
+        search: options.search,
+    };
+    let common = pages::common_context(&data);
+    let mut jobs = pages::jobs(&data);
+    jobs.extend(extra_jobs(&data, &templates));
+    let page_paths: Vec<String> = jobs
+        .iter()
+        .filter_map(|job| match job {
+            Job::Render { path, template, .. } if *template != "404.html" => {
+                Some(path.trim_end_matches("index.html").to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    for (path, xml) in feeds::sitemaps(&urls, &page_paths) {
+        jobs.push(Job::Bytes { path, bytes: xml.into_bytes() });
+    }
+
+    let cache = repository.root.join(CACHE_DIR);
+    let mut output = output::Output::open(&options.out, &cache)?;
+    let common_text = serde_json::to_string(&common).unwrap_or_default();
+    let base_context = tera::Context::from_serialize(&common).map_err(|error| render_error("*", "*", &error))?;
+
+    // Decide what must be made, then render in parallel.
+    let mut to_render = Vec::new();
+    let mut post_pages: Vec<(String, Option<String>)> = Vec::new();
+    for job in &jobs {
+        let input = job_input(job, &templates.fingerprint, &common_text);
+        let is_post_page = matches!(job, Job::Render { template: "post.html", .. });
+        if output.is_current(job.path(), &input) {
+            output.keep(job.path());
+            if is_post_page {
+                post_pages.push((job.path().to_string(), None));
+            }
+        } else {
+            to_render.push((job, input));
+        }
+    }
+    let rendered: Vec<(String, String, Result<Vec<u8>, SiteError>)> = to_render
+        .par_iter()
+        .map(|(job, input)| (job.path().to_string(), input.clone(), produce(job, &templates, &base_context)))
+        .collect();
+    for (path, input, bytes) in rendered {
+        let bytes = bytes?;
+        if post_page_path(&path, &jobs) {
+            post_pages.push((path.clone(), Some(String::from_utf8_lossy(&bytes).into_owned())));
+        }
+        output.put(&path, &input, &bytes)?;
+    }
+
+    // Thumbnails, shared by content hash.
+    let mut thumbs: BTreeMap<String, (PathBuf, images::ImagePlan)> = BTreeMap::new();
+    for (site_post, post_plans) in posts.iter().zip(&plans) {
+        for (media, plan) in site_post.checked.post.media.iter().zip(post_plans) {
+            if let (Some(found), Some(plan)) = (&media.found, plan)
+                && let Some(first) = plan.thumbs.first()
+            {
+                thumbs.entry(first.path.clone()).or_insert_with(|| (found.path.clone(), plan.clone()));
+            }
+        }
+    }
+    let thumb_cache = cache.join("thumbs");
+    for (source, plan) in thumbs.values() {
+        let current = plan.thumbs.iter().all(|thumb| output.is_current(&thumb.path, &thumb.path));
+        if current {
+            plan.thumbs.iter().for_each(|thumb| output.keep(&thumb.path));
+            continue;
+        }
+        for (path, bytes) in images::produce(source, plan, &thumb_cache)? {
+            output.put(&path, &path, &bytes)?;
+        }
+    }
+
+    if options.search {
+        search_bundle(&mut output, post_pages, &options.out, config.site.language)?;
+    }
+    let files = output.produced + output.unchanged;
+    let (produced, written) = (output.produced, output.written);
+    let removed = output.finish()?;
+    Ok(BuildReport {
+        posts: posts.iter().filter(|post| !post.is_draft).count(),
+        drafts: posts.iter().filter(|post| post.is_draft).count(),
+        files,
+        produced,
+        written,
+        removed,
+    })
+}
+
+fn post_page_path(path: &str, jobs: &[Job]) -> bool {
+    jobs.iter().any(|job| matches!(job, Job::Render { template: "post.html", path: job_path, .. } if job_path == path))
+}
+
+/// The search bundle: rebuilt only when a post page changed, else kept as it is.
+fn search_bundle(
+    output: &mut output::Output,
+    post_pages: Vec<(String, Option<String>)>,
+    out: &Path,
+    language: crate::config::Language,
+) -> Result<(), SiteError> {
+    let mut hasher = Sha256::new();
+    let mut sorted = post_pages;
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, html) in &sorted {
+        hasher.update(path.as_bytes());
+        hasher.update(html.is_some().to_string().as_bytes());
+    }
+    let unchanged = sorted.iter().all(|(_, html)| html.is_none());
+    let input = format!("search:{}:{}", hex(&hasher.finalize()), sorted.len());
+    let previous: Vec<String> = output_previous_search(output);
+    if unchanged && !previous.is_empty() && previous.iter().all(|path| output.is_current(path, &input)) {
+        previous.iter().for_each(|path| output.keep(path));
+        return Ok(());
+    }
+    let mut pages = Vec::with_capacity(sorted.len());
+    for (path, html) in sorted {
+        let html = match html {
+            Some(html) => html,
+            None => std::fs::read_to_string(out.join(&path)).unwrap_or_default(),
+        };
+        pages.push((path, html));
+    }
+    let input =
+        format!("search:{}", hex(&Sha256::digest(pages.iter().map(|(p, h)| format!("{p}\0{h}")).collect::<String>())));
+    for (path, bytes) in search::index(pages, language)? {
+        output.put(&path, &input, &bytes)?;
+    }
+    Ok(())
+}
+
+fn output_previous_search(output: &output::Output) -> Vec<String> {
+    output.previous_paths().filter(|path| path.starts_with("pagefind/")).map(str::to_string).collect()
+}
+
+/// The fingerprint of a job's inputs.
+fn job_input(job: &Job, templates: &crate::content::Sha256Hash, common: &str) -> String {
+    match job {
+        Job::Render { template, context, .. } => {
+            let mut hasher = Sha256::new();
+            hasher.update(templates);
+            hasher.update(template.as_bytes());
+            hasher.update(common.as_bytes());
+            hasher.update(serde_json::to_string(context).unwrap_or_default().as_bytes());
+            hex(&hasher.finalize())
+        }
+        Job::Bytes { bytes, .. } => hex(&Sha256::digest(bytes)),
+        Job::Copy { hash, .. } => hex(hash),
+    }
+}
+
+fn produce(job: &Job, templates: &templates::Templates, base: &tera::Context) -> Result<Vec<u8>, SiteError> {
+    match job {
+        Job::Render { path, template, context } => {
+            let mut tera_context = base.clone();
+            tera_context
+                .extend(tera::Context::from_serialize(context).map_err(|error| render_error(path, template, &error))?);
+            templates
+                .tera
+                .render(template, &tera_context)
+                .map(String::into_bytes)
+                .map_err(|error| render_error(path, template, &error))
+        }
+        Job::Bytes { bytes, .. } => Ok(bytes.clone()),
+        Job::Copy { from, path, .. } => std::fs::read(from)
+            .map_err(|source| SiteError::Output(output::OutputError::Io { path: PathBuf::from(path), source })),
+    }
+}
+
+fn render_error(path: &str, template: &str, error: &dyn std::error::Error) -> SiteError {
+    SiteError::Render { path: path.to_string(), template: template.to_string(), message: templates::error_chain(error) }
+}
+
+/// Media copies, approval data, feeds, sitemap, robots, signers and static files.
+fn extra_jobs(data: &SiteData<'_>, templates: &templates::Templates) -> Vec<Job> {
+    let config = &data.repository.config;
+    let mut jobs = Vec::new();
+    for (site_post, view) in data.posts.iter().zip(data.views) {
+        let post = &site_post.checked.post;
+        let hashes = post.fingerprint.as_ref().map(|fingerprint| &fingerprint.media);
+        for (index, media) in post.media.iter().enumerate() {
+            // Media only: attachments are internal and never copied.
+            let hash = hashes.and_then(|hashes| hashes.get(index)).and_then(|file| file.hash);
+            if let (Some(found), Some(hash)) = (&media.found, hash) {
+                jobs.push(Job::Copy { path: format!("{}{}", view.path, media.file), from: found.path.clone(), hash });
+            }
+        }
+        if let Some(approval) = approval::approval_data(site_post.checked, config) {
+            let mut bytes = serde_json::to_vec_pretty(&approval).unwrap_or_default();
+            bytes.push(b'\n');
+            jobs.push(Job::Bytes { path: format!("{}{}", view.path, approval::APPROVAL_FILE), bytes });
+        }
+    }
+    let all: Vec<&view::PostView> = data.views.iter().collect();
+    jobs.push(Job::Bytes {
+        path: "atom.xml".to_string(),
+        bytes: feeds::atom(&config.site.title, &config.site.office, "atom.xml", data.urls, &all).into_bytes(),
+    });
+    let mut kinds: BTreeMap<&str, Vec<&view::PostView>> = BTreeMap::new();
+    for view in data.views {
+        kinds.entry(view.kind).or_default().push(view);
+    }
+    for (kind, posts) in kinds {
+        let path = format!("jenis/{kind}/atom.xml");
+        let title = format!("{} — {}", config.site.title, posts.first().map_or(kind, |post| post.kind_label));
+        jobs.push(Job::Bytes {
+            path: path.clone(),
+            bytes: feeds::atom(&title, &config.site.office, &path, data.urls, &posts).into_bytes(),
+        });
+    }
+    jobs.push(Job::Bytes {
+        path: approval::SIGNERS_FILE.to_string(),
+        bytes: approval::allowed_signers(config, data.urls).into_bytes(),
+    });
+    jobs.push(Job::Bytes { path: "robots.txt".to_string(), bytes: feeds::robots(data.urls, data.drafts).into_bytes() });
+    for (path, bytes) in &templates.statics {
+        jobs.push(Job::Bytes { path: path.clone(), bytes: bytes.clone() });
+    }
+    jobs
+}

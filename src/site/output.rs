@@ -1,0 +1,164 @@
+//! Writing the site *incrementally*. Each output file is recorded with a fingerprint of
+//! what it was made from (a template and its context, or a file's hash) and of its bytes.
+//! On the next build an output whose inputs are unchanged is neither rendered nor written,
+//! a changed one is written only when its bytes differ, and a file the build no longer
+//! makes is removed: afterwards the output folder holds exactly the site. The record lives
+//! in the repository's cache folder, not in the site.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::content::fingerprint::{hex, sha256};
+
+/// What the last build made, by site path.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct BuildState {
+    /// Format version.
+    pub version: u32,
+    /// Site path → record.
+    pub files: BTreeMap<String, FileRecord>,
+}
+
+/// One output file of the last build.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FileRecord {
+    /// Fingerprint of its inputs.
+    pub input: String,
+    /// SHA-256 of its bytes.
+    pub output: String,
+}
+
+const STATE_VERSION: u32 = 1;
+
+/// Why the output folder cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// The folder holds files siaran did not make.
+    #[error("{0} is not empty and was not made by siaran; choose an empty folder, or empty it first")]
+    Foreign(PathBuf),
+    /// Reading or writing failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// Where.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io { path: path.to_path_buf(), source }
+}
+
+/// The output folder during one build.
+pub struct Output {
+    root: PathBuf,
+    state_file: PathBuf,
+    previous: BuildState,
+    next: BuildState,
+    /// Files rendered or copied this build.
+    pub produced: usize,
+    /// Files written (their bytes changed).
+    pub written: usize,
+    /// Files left as they were.
+    pub unchanged: usize,
+}
+
+impl Output {
+    /// Opens `root` for a build, with its record in `cache`.
+    pub fn open(root: &Path, cache: &Path) -> Result<Output, OutputError> {
+        std::fs::create_dir_all(root).map_err(io(root))?;
+        let absolute = std::fs::canonicalize(root).map_err(io(root))?;
+        let key = &hex(&sha256(absolute.to_string_lossy().as_bytes()))[..16];
+        let state_file = cache.join(format!("site-{key}.json"));
+        let previous: BuildState = std::fs::read(&state_file)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .filter(|state: &BuildState| state.version == STATE_VERSION)
+            .unwrap_or_default();
+        let is_empty = std::fs::read_dir(root).map_err(io(root))?.next().is_none();
+        let looks_like_a_site = root.join(super::approval::SIGNERS_FILE).is_file();
+        if previous.files.is_empty() && !is_empty && !looks_like_a_site {
+            return Err(OutputError::Foreign(root.to_path_buf()));
+        }
+        Ok(Output {
+            root: root.to_path_buf(),
+            state_file,
+            previous,
+            next: BuildState { version: STATE_VERSION, files: BTreeMap::new() },
+            produced: 0,
+            written: 0,
+            unchanged: 0,
+        })
+    }
+
+    /// Whether `path` was made last time from the same inputs and is still there.
+    pub fn is_current(&self, path: &str, input: &str) -> bool {
+        self.previous.files.get(path).is_some_and(|record| record.input == input) && self.root.join(path).is_file()
+    }
+
+    /// The site paths the last build made.
+    pub fn previous_paths(&self) -> impl Iterator<Item = &str> {
+        self.previous.files.keys().map(String::as_str)
+    }
+
+    /// Keeps a current file as it is.
+    pub fn keep(&mut self, path: &str) {
+        if let Some(record) = self.previous.files.get(path) {
+            self.next.files.insert(path.to_string(), record.clone());
+            self.unchanged += 1;
+        }
+    }
+
+    /// Puts `bytes` at `path`, writing only when they differ from what is there.
+    pub fn put(&mut self, path: &str, input: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        self.produced += 1;
+        let output = hex(&sha256(bytes));
+        let target = self.root.join(path);
+        let same = self.previous.files.get(path).is_some_and(|record| record.output == output) && target.is_file()
+            || std::fs::read(&target).is_ok_and(|existing| existing == bytes);
+        if same {
+            self.unchanged += 1;
+        } else {
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(io(parent))?;
+            }
+            std::fs::write(&target, bytes).map_err(io(&target))?;
+            self.written += 1;
+        }
+        self.next.files.insert(path.to_string(), FileRecord { input: input.to_string(), output });
+        Ok(())
+    }
+
+    /// Removes every file under the folder that this build did not make, and empty folders;
+    /// saves the record. Returns how many files were removed.
+    pub fn finish(self) -> Result<usize, OutputError> {
+        let keep: BTreeSet<PathBuf> = self.next.files.keys().map(|path| self.root.join(path)).collect();
+        let mut removed = 0;
+        let mut folders = Vec::new();
+        for entry in walkdir::WalkDir::new(&self.root).min_depth(1).contents_first(true) {
+            let entry = entry.map_err(|error| OutputError::Io {
+                path: self.root.clone(),
+                source: error.into_io_error().unwrap_or_else(|| std::io::Error::other("walk")),
+            })?;
+            if entry.file_type().is_dir() {
+                folders.push(entry.path().to_path_buf());
+            } else if !keep.contains(entry.path()) {
+                std::fs::remove_file(entry.path()).map_err(io(entry.path()))?;
+                removed += 1;
+            }
+        }
+        for folder in folders {
+            // Only empty folders go; a failure means the folder still holds something.
+            let _ = std::fs::remove_dir(&folder);
+        }
+        if let Some(parent) = self.state_file.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        let bytes = serde_json::to_vec(&self.next).unwrap_or_default();
+        crate::source::file::write_atomic(&self.state_file, &bytes).map_err(io(&self.state_file))?;
+        Ok(removed)
+    }
+}
