@@ -150,6 +150,18 @@ pub enum Command {
         #[arg(long)]
         no_search: bool,
     },
+    /// Preview the archive site on 127.0.0.1, rebuilding and reloading on every change.
+    ///
+    /// Watches content/, templates/, siaran.yaml, publish-targets/ and ledger/. Problems
+    /// found while loading are shown at the top of every page.
+    Serve {
+        /// The port (0: any free port).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Also show posts that are not public, marked "DRAF".
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Verify the approvals of a built site offline, with nothing but the site.
     ///
     /// Checks every post's published approval data: content hashes against the signed
@@ -308,6 +320,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         ColorChoice::Never => false,
         ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
+    let args_clock = args.clock;
     let now = args.clock.unwrap_or_else(|| chrono::Utc::now().fixed_offset());
     let context = Context { root: args.root, now, color, quiet: args.quiet, verbose: args.verbose };
     match args.command {
@@ -336,6 +349,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             approve::run(&context, request)
         }
         Command::Build { out, drafts, no_search } => site::build(&context, out, drafts, !no_search),
+        Command::Serve { port, drafts } => site::serve(&context, args_clock, port, drafts),
         Command::Verify { site, post } => site::verify(&context, &site, post.as_deref()),
         Command::Sop { command: SopCommand::List } => sop::list(),
         Command::Sop { command: SopCommand::Show { id } } => sop::show(&id),

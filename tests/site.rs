@@ -337,6 +337,9 @@ fn a_built_site_verifies_offline_and_tampering_is_caught() {
 
 #[test]
 fn ssh_keygen_accepts_the_published_allowed_signers() {
+    if !common::has_tool("ssh-keygen") {
+        return;
+    }
     let (_repo, public) = built_office();
     let signers = std::fs::read_to_string(public.join("allowed_signers")).expect("signers");
     assert!(signers.lines().any(|line| line.starts_with("hendra namespaces=\"siaran\" ssh-ed25519 ")), "{signers}");
@@ -358,4 +361,20 @@ fn ssh_keygen_accepts_the_published_allowed_signers() {
         .expect("ssh-keygen");
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "hendra");
+}
+
+#[test]
+fn rendered_pages_are_reviewed() {
+    let (_repo, public) = built_office();
+    for (name, path) in [
+        ("site_home", "index.html"),
+        ("site_post", "2026/10/rakor-pdpb-bawaslu-partai-politik/index.html"),
+        ("site_list_kind", "jenis/berita/index.html"),
+        ("site_sop", "sop/cepat/index.html"),
+    ] {
+        let html = std::fs::read_to_string(public.join(path)).expect("page");
+        insta::assert_snapshot!(name, html);
+    }
+    let feed = std::fs::read_to_string(public.join("atom.xml")).expect("feed");
+    assert!(feed.starts_with("<?xml") && feed.matches("<entry>").count() == 11);
 }

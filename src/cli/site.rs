@@ -96,3 +96,23 @@ pub fn verify(context: &Context, site: &Path, post: Option<&str>) -> Result<Outc
     }
     Ok(if failed == 0 { Outcome::Success } else { Outcome::ProblemsFound })
 }
+
+pub fn serve(
+    context: &Context,
+    clock: Option<chrono::DateTime<chrono::FixedOffset>>,
+    port: u16,
+    drafts: bool,
+) -> Result<Outcome, CliError> {
+    let options = archive::serve::ServeOptions { root: context.root.clone(), port, drafts, clock };
+    let quiet = context.quiet;
+    let result = archive::serve::serve(options, move |address| {
+        if !quiet {
+            println!("Pratinjau di http://{address}/ (Ctrl+C untuk berhenti)");
+        } else {
+            println!("http://{address}/");
+        }
+        use std::io::Write as _;
+        let _ = std::io::stdout().flush();
+    });
+    result.map(|()| Outcome::Success).map_err(|error| CliError::Usage(error.to_string()))
+}

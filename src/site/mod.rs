@@ -16,6 +16,7 @@ pub mod output;
 pub mod pages;
 pub mod public;
 pub mod search;
+pub mod serve;
 pub mod templates;
 pub mod verify;
 pub mod view;

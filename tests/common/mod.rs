@@ -29,6 +29,20 @@ pub fn added_lines(before: &str, after: &str) -> Vec<String> {
     added
 }
 
+/// Whether an outside program the tests use (ssh-keygen, chromium) is installed. On a
+/// machine without it the test is skipped with a note, so `cargo test` works with only the
+/// Rust toolchain; `.ci/run` installs the programs and sets `SIARAN_TEST_REQUIRE_TOOLS=1`,
+/// which turns a missing program into a failure.
+pub fn has_tool(program: &str) -> bool {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|folder| folder.join(program).is_file()));
+    if !found {
+        assert!(std::env::var_os("SIARAN_TEST_REQUIRE_TOOLS").is_none(), "{program} is required but not installed");
+        eprintln!("note: {program} is not installed; skipping this test");
+    }
+    found
+}
+
 /// A demo private key from tests/fixtures/keys.
 pub fn demo_key(name: &str) -> Option<ssh_key::PrivateKey> {
     ssh_key::PrivateKey::read_openssh_file(&fixture("keys").join(name)).ok()
