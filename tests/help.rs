@@ -16,6 +16,7 @@ fn every_help_text_is_reviewed() {
         &["approve", "--help"],
         &["build", "--help"],
         &["verify", "--help"],
+        &["serve", "--help"],
         &["sop", "--help"],
         &["sop", "show", "--help"],
     ] {

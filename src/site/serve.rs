@@ -199,9 +199,7 @@ fn site_path(out: &Path, url_path: &str) -> Option<PathBuf> {
         }
         path.push(part);
     }
-    if decoded.ends_with('/') || path == out {
-        path.push("index.html");
-    } else if path.is_dir() {
+    if decoded.ends_with('/') || path == out || path.is_dir() {
         path.push("index.html");
     }
     Some(path)
