@@ -51,7 +51,7 @@ fn get(server: &Server, path: &str) -> (u16, String) {
 fn version(server: &Server, known: u64) -> u64 {
     let (_, body) = get(server, &format!("/__siaran/tunggu?versi={known}"));
     // Chunked or not, the number is the only digits-only line.
-    body.lines().filter_map(|line| line.trim().parse::<u64>().ok()).last().unwrap_or(0)
+    body.lines().filter_map(|line| line.trim().parse::<u64>().ok()).next_back().unwrap_or(0)
 }
 
 #[test]
