@@ -105,6 +105,7 @@ const STRINGS: &[(&str, [&str; 2])] = &[
     ("sops", ["Alur SOP", "SOP workflows"]),
     ("search", ["Cari", "Search"]),
     ("search_placeholder", ["Cari unggahan…", "Search posts…"]),
+    ("search_label", ["Kata yang dicari (judul, narasi, tag)", "Words to find (title, narrative, tags)"]),
     ("search_offline", ["Pencarian memerlukan JavaScript.", "Search needs JavaScript."]),
     ("published_on", ["Diunggah", "Published"]),
     ("kind", ["Jenis", "Kind"]),
