@@ -378,3 +378,16 @@ fn rendered_pages_are_reviewed() {
     let feed = std::fs::read_to_string(public.join("atom.xml")).expect("feed");
     assert!(feed.starts_with("<?xml") && feed.matches("<entry>").count() == 11);
 }
+
+#[test]
+fn a_repository_from_init_builds_with_the_built_in_templates() {
+    let repo = TestRepo::empty();
+    let run = repo.siaran(&["init", ".", "--preset", "pinrang-jdih-2022"]);
+    assert_eq!(run.exit_code, 0, "{}", run.stderr);
+    let run = repo.siaran(&["build"]);
+    assert_eq!(run.exit_code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains(": 0 unggahan publik"), "{}", run.stdout);
+    let home = repo.read("public/index.html");
+    assert!(home.contains("Belum ada unggahan."), "{home}");
+    assert!(repo.path().join("public/sop/utama/index.html").is_file());
+}

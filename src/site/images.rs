@@ -126,3 +126,42 @@ fn decode_upright(path: &Path) -> Result<DynamicImage, ImageError> {
     }
     Ok(image)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A JPEG `width`×`height` whose EXIF says "rotate 90° clockwise to view" (orientation 6).
+    fn sideways_jpeg(width: u32, height: u32) -> Vec<u8> {
+        let image = image::RgbImage::from_fn(width, height, |x, _| image::Rgb([(x % 255) as u8, 80, 120]));
+        let mut jpeg = Vec::new();
+        image.write_with_encoder(image::codecs::jpeg::JpegEncoder::new(Cursor::new(&mut jpeg))).unwrap();
+        let tiff: &[u8] = &[b'M', b'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0];
+        let mut app1 = b"Exif\0\0".to_vec();
+        app1.extend_from_slice(tiff);
+        let length = (app1.len() + 2) as u16;
+        let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
+        out.extend_from_slice(&length.to_be_bytes());
+        out.extend_from_slice(&app1);
+        out.extend_from_slice(&jpeg[2..]);
+        out
+    }
+
+    #[test]
+    fn thumbnails_are_upright_and_cached_by_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = dir.path().join("foto.jpg");
+        std::fs::write(&photo, sideways_jpeg(800, 400)).unwrap();
+        let plan = plan(&photo, &[7; 32]).unwrap();
+        assert_eq!((plan.width, plan.height), (400, 800), "EXIF orientation turns the photo upright");
+        assert_eq!(plan.thumbs.iter().map(|thumb| (thumb.width, thumb.height)).collect::<Vec<_>>(), [(360, 720)]);
+        assert_eq!(plan.thumbs[0].path, "thumbs/0707070707070707-360.jpg");
+        let cache = dir.path().join("cache");
+        let made = produce(&photo, &plan, &cache).unwrap();
+        let thumb = image::load_from_memory(&made[0].1).unwrap();
+        assert_eq!((thumb.width(), thumb.height()), (360, 720));
+        // The cache serves it again without the photo.
+        std::fs::remove_file(&photo).unwrap();
+        assert_eq!(produce(&photo, &plan, &cache).unwrap(), made);
+    }
+}
