@@ -3,6 +3,7 @@
 
 mod approve;
 mod check;
+mod publish;
 mod scaffold;
 mod site;
 mod sop;
@@ -161,6 +162,23 @@ pub enum Command {
         /// Also show posts that are not public, marked "DRAF".
         #[arg(long)]
         drafts: bool,
+    },
+    /// Publish what is due now to its targets, once, recording every attempt in the ledger.
+    ///
+    /// A post is due when its chain is complete and valid and its publish_at has come.
+    /// A post later than publish.max_delay is recorded as missed and left for a person.
+    /// An attempt whose outcome is unknown is checked with the platform before anything is
+    /// sent again. Exit status 1 when a target failed or its outcome is unknown.
+    Publish {
+        /// Show exactly what each target would receive; send and record nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Only this post (its id); sends it even when late or after a failure.
+        #[arg(long, value_name = "POST")]
+        only: Option<String>,
+        /// Only this target (a file in publish-targets/).
+        #[arg(long, value_name = "TARGET")]
+        target: Option<String>,
     },
     /// Verify the approvals of a built site offline, with nothing but the site.
     ///
@@ -350,6 +368,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         }
         Command::Build { out, drafts, no_search } => site::build(&context, out, drafts, !no_search),
         Command::Serve { port, drafts } => site::serve(&context, args_clock, port, drafts),
+        Command::Publish { dry_run, only, target } => publish::run(&context, dry_run, only, target),
         Command::Verify { site, post } => site::verify(&context, &site, post.as_deref()),
         Command::Sop { command: SopCommand::List } => sop::list(),
         Command::Sop { command: SopCommand::Show { id } } => sop::show(&id),

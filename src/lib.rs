@@ -21,5 +21,6 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod ledger;
+pub mod publish;
 pub mod site;
 pub mod source;

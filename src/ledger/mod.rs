@@ -10,7 +10,9 @@
 mod event;
 mod read;
 mod state;
+mod write;
 
 pub use event::{Event, EventKind, FailureClass};
 pub use read::{LEDGER_DIR, Ledger, load};
-pub use state::{TargetState, TargetStatus};
+pub use state::{PublishedCopy, TargetState, TargetStatus};
+pub use write::LedgerWriter;

@@ -39,7 +39,8 @@ pub struct TargetState {
     pub published: Option<PublishedCopy>,
     /// The last failure, with its message and when a retry may be made.
     pub last_failure: Option<(FailureClass, String, Option<DateTime<FixedOffset>>)>,
-    /// Whether the outcome of the last attempt is unknown.
+    /// Whether the outcome of the last attempt is unknown (no outcome recorded after it,
+    /// or an `unknown` event): it must be reconciled before any new attempt.
     pub unknown: bool,
     /// Whether it was recorded as missed.
     pub missed: bool,
@@ -53,7 +54,9 @@ impl TargetState {
         match &event.kind {
             EventKind::Attempt { attempt, idempotency_key, handle } => {
                 self.attempts = self.attempts.max(*attempt);
-                self.unknown = false;
+                // Until an outcome is recorded, the attempt may or may not have created the
+                // post (a crash mid-call looks exactly like this): its outcome is unknown.
+                self.unknown = true;
                 self.last_handle = std::iter::once(("idempotency_key".to_string(), idempotency_key.clone()))
                     .chain(handle.iter().map(|(key, value)| (key.clone(), value.clone())))
                     .collect();

@@ -1,0 +1,21 @@
+//! One adapter per platform, each following `reference/platform-apis.md`. Built so far:
+//! Telegram, Mastodon, WhatsApp share links and signed webhooks.
+
+pub mod mastodon;
+pub mod telegram;
+pub mod webhook;
+pub mod whatsapp;
+
+use super::adapter::Adapter;
+use crate::config::{Platform, Target};
+
+/// The adapter for a target, or why there is none.
+pub fn for_target(target: &Target) -> Result<Box<dyn Adapter>, String> {
+    Ok(match target.platform {
+        Platform::Telegram => Box::new(telegram::Telegram::new(target)?),
+        Platform::Mastodon => Box::new(mastodon::Mastodon::new(target)?),
+        Platform::WhatsappShare => Box::new(whatsapp::WhatsappShare),
+        Platform::Webhook => Box::new(webhook::Webhook::new(target)?),
+        other => return Err(format!("publishing to {} is not built yet", other.display_name())),
+    })
+}

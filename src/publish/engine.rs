@@ -1,0 +1,338 @@
+//! The engine (`siaran publish`): what is due, and sending it exactly once.
+//!
+//! A (post, target) is due when the post's chain is complete and valid, its `publish_at`
+//! has come (none: as soon as approved), it has not expired, and the ledger does not show
+//! it live there. Before anything is sent an `attempt` is appended (with the idempotency
+//! key and the handles known so far), so a crash at any point leaves a trace: an attempt
+//! without an outcome counts as *unknown*, and an unknown outcome is reconciled with the
+//! platform before any new attempt. A post later than `publish.max_delay` is recorded
+//! `missed` and left for a person (`--only POST` sends it anyway). Failures are recorded
+//! with a retry time (back-off, or the platform's own rate-limit reset); auth and content
+//! failures wait for a person. Targets of different platforms run in parallel, one request
+//! at a time per platform.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset, TimeDelta};
+use sha2::{Digest, Sha256};
+
+use super::adapter::{Adapter, AttemptError, Journal, Outgoing, OutgoingMedia, Published};
+use crate::chain::digest;
+use crate::check::{CheckedPost, Repository};
+use crate::config::{Platform, Target};
+use crate::content::fingerprint::hex;
+use crate::ledger::{Event, EventKind, FailureClass, Ledger, LedgerWriter, TargetState};
+
+/// Makes the adapter of a target (tests point targets at fake servers through `api_base`).
+pub type AdapterFor = dyn Fn(&Target) -> Result<Box<dyn Adapter>, String> + Sync;
+
+/// What was asked.
+#[derive(Clone, Debug, Default)]
+pub struct PublishOptions {
+    /// Show what would be sent; send and record nothing.
+    pub dry_run: bool,
+    /// Only this post (and send it even if late, or after an auth/content failure).
+    pub only: Option<String>,
+    /// Only this target.
+    pub target: Option<String>,
+}
+
+/// How one (post, target) went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JobOutcome {
+    /// Now live.
+    Published(Published),
+    /// An unknown outcome turned out to be live.
+    Reconciled(Published),
+    /// Failed; recorded with its class.
+    Failed(FailureClass, String),
+    /// Not known; recorded, to be reconciled next time.
+    Unknown(String),
+    /// Too late; recorded `missed`.
+    Missed,
+    /// Waiting: a retry time not reached, or a person must act.
+    Waiting(String),
+    /// `--dry-run`: what would be sent.
+    WouldSend(String),
+}
+
+/// One line of the run's report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobReport {
+    /// Post id.
+    pub post: String,
+    /// Target id.
+    pub target: String,
+    /// The outcome.
+    pub outcome: JobOutcome,
+}
+
+/// A (post, target) that may need work.
+struct Job<'a> {
+    checked: &'a CheckedPost,
+    target: &'a Target,
+    state: Option<&'a TargetState>,
+    outgoing: Outgoing,
+}
+
+/// Runs one publishing pass. `adapter_for` makes each target's adapter (tests point them
+/// at fake servers through the targets' `api_base`).
+pub fn publish(
+    repository: &Repository,
+    ledger: &Ledger,
+    writer: &LedgerWriter,
+    options: &PublishOptions,
+    adapter_for: &AdapterFor,
+) -> Vec<JobReport> {
+    let now = repository.now;
+    let jobs = due_jobs(repository, ledger, options);
+    let mut by_platform: BTreeMap<Platform, Vec<Job<'_>>> = BTreeMap::new();
+    for job in jobs {
+        by_platform.entry(job.target.platform).or_default().push(job);
+    }
+    let max_delay = repository.config.max_delay;
+    let mut reports: Vec<JobReport> = std::thread::scope(|scope| {
+        let handles: Vec<_> = by_platform
+            .into_values()
+            .map(|jobs| {
+                scope.spawn(move || {
+                    jobs.into_iter()
+                        .map(|job| {
+                            let outcome = run_job(&job, writer, options, adapter_for, now, max_delay);
+                            JobReport { post: job.outgoing.post.clone(), target: job.outgoing.target.clone(), outcome }
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|handle| handle.join().unwrap_or_default()).collect()
+    });
+    reports.sort_by(|a, b| (&a.post, &a.target).cmp(&(&b.post, &b.target)));
+    reports
+}
+
+fn due_jobs<'a>(repository: &'a Repository, ledger: &'a Ledger, options: &PublishOptions) -> Vec<Job<'a>> {
+    let now = repository.now;
+    let base = repository.config.site.base_url.trim_end_matches('/');
+    let mut jobs = Vec::new();
+    for checked in &repository.posts {
+        let post = &checked.post;
+        if options.only.as_deref().is_some_and(|only| only.trim_matches('/') != post.id) {
+            continue;
+        }
+        if !checked.is_valid || !checked.chain.is_complete {
+            continue;
+        }
+        if post.publish_at.is_some_and(|at| at > now) || post.expires_at.is_some_and(|at| at <= now) {
+            continue;
+        }
+        let Some(content_digest) = digest::content_digest(post) else { continue };
+        for target_id in &post.platforms {
+            if options.target.as_deref().is_some_and(|wanted| wanted != target_id) {
+                continue;
+            }
+            let Some(target) = repository.config.targets.get(target_id) else { continue };
+            let state = ledger.state(&post.id, target_id);
+            if state.is_some_and(|state| state.published.is_some()) {
+                continue;
+            }
+            let key = hex(&Sha256::digest(format!("{}\n{target_id}\n{content_digest}", post.id).as_bytes()));
+            let outgoing = Outgoing {
+                post: post.id.clone(),
+                target: target_id.clone(),
+                text: post.caption_for(target_id).to_string(),
+                title: post.title_for(target_id).to_string(),
+                archive_url: format!("{base}/{}/", post.id),
+                media: post
+                    .media
+                    .iter()
+                    .filter_map(|media| {
+                        let found = media.found.as_ref()?;
+                        Some(OutgoingMedia {
+                            path: found.path.clone(),
+                            url: format!("{base}/{}/{}", post.id, media.file),
+                            alt: media.alt.clone(),
+                            mime: mime_of(&media.file),
+                        })
+                    })
+                    .collect(),
+                idempotency_key: format!("siaran-{}", &key[..32]),
+            };
+            jobs.push(Job { checked, target, state, outgoing });
+        }
+    }
+    jobs
+}
+
+fn mime_of(file: &str) -> &'static str {
+    match file.rsplit_once('.').map(|(_, extension)| extension.to_ascii_lowercase()).as_deref() {
+        Some("png") => "image/png",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("mp4") => "video/mp4",
+        Some("mov") => "video/quicktime",
+        _ => "image/jpeg",
+    }
+}
+
+/// The ledger as a journal: each handle becomes an `attempt` line with the handles so far.
+struct LedgerJournal<'a> {
+    writer: &'a LedgerWriter,
+    outgoing: &'a Outgoing,
+    attempt: u32,
+    handles: BTreeMap<String, String>,
+    now: DateTime<FixedOffset>,
+}
+
+impl LedgerJournal<'_> {
+    fn record(&self, kind: EventKind) -> std::io::Result<()> {
+        self.writer.append(&Event {
+            at: self.now,
+            post: self.outgoing.post.clone(),
+            target: self.outgoing.target.clone(),
+            kind,
+        })
+    }
+
+    fn attempt(&self) -> std::io::Result<()> {
+        self.record(EventKind::Attempt {
+            attempt: self.attempt,
+            idempotency_key: self.outgoing.idempotency_key.clone(),
+            handle: self.handles.clone(),
+        })
+    }
+}
+
+impl Journal for LedgerJournal<'_> {
+    fn handle(&mut self, name: &str, value: &str) -> std::io::Result<()> {
+        self.handles.insert(name.to_string(), value.to_string());
+        self.attempt()
+    }
+}
+
+fn run_job(
+    job: &Job<'_>,
+    writer: &LedgerWriter,
+    options: &PublishOptions,
+    adapter_for: &AdapterFor,
+    now: DateTime<FixedOffset>,
+    max_delay: TimeDelta,
+) -> JobOutcome {
+    let adapter = match adapter_for(job.target) {
+        Ok(adapter) => adapter,
+        Err(message) => return JobOutcome::Waiting(message),
+    };
+    if options.dry_run {
+        return JobOutcome::WouldSend(adapter.describe(&job.outgoing));
+    }
+    let forced = options.only.is_some();
+    let mut journal = LedgerJournal {
+        writer,
+        outgoing: &job.outgoing,
+        attempt: 1,
+        handles: adapter.handles_before(&job.outgoing),
+        now,
+    };
+    let write = |journal: &LedgerJournal<'_>, kind: EventKind| {
+        journal.record(kind).map_err(|error| format!("cannot write the ledger: {error}"))
+    };
+
+    if let Some(state) = job.state {
+        journal.attempt = state.attempts + 1;
+        if state.unknown {
+            let handles: BTreeMap<String, String> = state.last_handle.iter().cloned().collect();
+            match adapter.reconcile(&job.outgoing, &handles) {
+                Ok(Some(published)) => {
+                    let kind = EventKind::Reconciled {
+                        found: true,
+                        remote_id: Some(published.remote_id.clone()),
+                        url: Some(published.url.clone()),
+                    };
+                    return match write(&journal, kind) {
+                        Ok(()) => JobOutcome::Reconciled(published),
+                        Err(error) => JobOutcome::Waiting(error),
+                    };
+                }
+                Ok(None) => {
+                    if let Err(error) =
+                        write(&journal, EventKind::Reconciled { found: false, remote_id: None, url: None })
+                    {
+                        return JobOutcome::Waiting(error);
+                    }
+                }
+                Err(error) => {
+                    return JobOutcome::Waiting(format!(
+                        "the last attempt's outcome is unknown and cannot be checked now: {}",
+                        describe(&error)
+                    ));
+                }
+            }
+        } else if let Some((class, message, retry_at)) = &state.last_failure {
+            match retry_at {
+                Some(at) if *at > now && !forced => return JobOutcome::Waiting(format!("retry after {at}")),
+                None if !forced && matches!(class, FailureClass::Auth | FailureClass::Content) => {
+                    return JobOutcome::Waiting(format!("needs a person ({}): {message}", class_name(*class)));
+                }
+                _ => {}
+            }
+        } else if state.missed && !forced {
+            return JobOutcome::Waiting("missed; `siaran publish --only POST` sends it".to_string());
+        }
+    }
+    let due_at = job.checked.post.publish_at.or_else(|| job.checked.post.signoffs.last().map(|signoff| signoff.at));
+    if !forced && due_at.is_some_and(|at| now - at > max_delay) && job.state.is_none_or(|state| !state.missed) {
+        return match write(
+            &journal,
+            EventKind::Missed {
+                message: format!("more than {} late", crate::source::time::format_duration(max_delay)),
+            },
+        ) {
+            Ok(()) => JobOutcome::Missed,
+            Err(error) => JobOutcome::Waiting(error),
+        };
+    }
+    if let Err(error) = journal.attempt() {
+        return JobOutcome::Waiting(format!("cannot write the ledger, nothing was sent: {error}"));
+    }
+    let attempt = journal.attempt;
+    let result = adapter.publish(&job.outgoing, &mut journal);
+    let (kind, outcome) = match result {
+        Ok(published) => (
+            EventKind::Published { remote_id: published.remote_id.clone(), url: published.url.clone() },
+            JobOutcome::Published(published),
+        ),
+        Err(AttemptError::Failed { class, message, retry_at }) => {
+            let retry_at = retry_at.or_else(|| (class == FailureClass::Retryable).then(|| now + backoff(attempt)));
+            (EventKind::Failed { class, message: message.clone(), retry_at }, JobOutcome::Failed(class, message))
+        }
+        Err(AttemptError::Unknown(message)) => {
+            (EventKind::Unknown { message: message.clone() }, JobOutcome::Unknown(message))
+        }
+    };
+    match write(&journal, kind) {
+        Ok(()) => outcome,
+        // The attempt is on record without an outcome: the next run reconciles it.
+        Err(error) => JobOutcome::Unknown(error),
+    }
+}
+
+/// Back-off after the n-th failed attempt: 2, 4, 8 ... minutes, at most an hour.
+fn backoff(attempt: u32) -> TimeDelta {
+    TimeDelta::minutes((1i64 << attempt.min(6)).min(60))
+}
+
+fn describe(error: &AttemptError) -> String {
+    match error {
+        AttemptError::Failed { message, .. } | AttemptError::Unknown(message) => message.clone(),
+    }
+}
+
+/// The class's name in the ledger.
+pub fn class_name(class: FailureClass) -> &'static str {
+    match class {
+        FailureClass::Auth => "auth",
+        FailureClass::Content => "content",
+        FailureClass::RateLimited => "rate_limited",
+        FailureClass::Retryable => "retryable",
+    }
+}
