@@ -17,6 +17,7 @@ fn every_help_text_is_reviewed() {
         &["build", "--help"],
         &["verify", "--help"],
         &["serve", "--help"],
+        &["publish", "--help"],
         &["sop", "--help"],
         &["sop", "show", "--help"],
     ] {

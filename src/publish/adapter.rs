@@ -53,6 +53,15 @@ pub struct Published {
     pub url: String,
 }
 
+/// When the platform says to try again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RetryAt {
+    /// At this time (a rate-limit reset the platform gave as a time).
+    At(DateTime<FixedOffset>),
+    /// After this long, counted from the attempt (e.g. Telegram's `retry_after`).
+    After(chrono::TimeDelta),
+}
+
 /// How an attempt ended badly.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AttemptError {
@@ -63,7 +72,7 @@ pub enum AttemptError {
         /// The platform's words (never a secret).
         message: String,
         /// When to try again, from the platform's own signal.
-        retry_at: Option<DateTime<FixedOffset>>,
+        retry_at: Option<RetryAt>,
     },
     /// Nobody knows whether the post was created.
     Unknown(String),

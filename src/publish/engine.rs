@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset, TimeDelta};
 use sha2::{Digest, Sha256};
 
-use super::adapter::{Adapter, AttemptError, Journal, Outgoing, OutgoingMedia, Published};
+use super::adapter::{Adapter, AttemptError, Journal, Outgoing, OutgoingMedia, Published, RetryAt};
 use crate::chain::digest;
 use crate::check::{CheckedPost, Repository};
 use crate::config::{Platform, Target};
@@ -302,7 +302,11 @@ fn run_job(
             JobOutcome::Published(published),
         ),
         Err(AttemptError::Failed { class, message, retry_at }) => {
-            let retry_at = retry_at.or_else(|| (class == FailureClass::Retryable).then(|| now + backoff(attempt)));
+            let retry_at = match retry_at {
+                Some(RetryAt::At(at)) => Some(at),
+                Some(RetryAt::After(delay)) => Some(now + delay),
+                None => (class == FailureClass::Retryable).then(|| now + backoff(attempt)),
+            };
             (EventKind::Failed { class, message: message.clone(), retry_at }, JobOutcome::Failed(class, message))
         }
         Err(AttemptError::Unknown(message)) => {

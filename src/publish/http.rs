@@ -29,7 +29,7 @@ pub fn transport(error: reqwest::Error) -> AttemptError {
     }
 }
 
-/// "Now" plus some seconds, for retry times.
-pub fn after_seconds(seconds: i64) -> chrono::DateTime<chrono::FixedOffset> {
-    (chrono::Utc::now() + chrono::TimeDelta::seconds(seconds.clamp(1, 86_400))).fixed_offset()
+/// A retry after some seconds (counted by the engine from the attempt's time).
+pub fn after_seconds(seconds: i64) -> super::adapter::RetryAt {
+    super::adapter::RetryAt::After(chrono::TimeDelta::seconds(seconds.clamp(1, 86_400)))
 }

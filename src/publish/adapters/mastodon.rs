@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::config::Target;
 use crate::ledger::FailureClass;
-use crate::publish::adapter::{Adapter, AttemptError, Journal, Outgoing, Published};
+use crate::publish::adapter::{Adapter, AttemptError, Journal, Outgoing, Published, RetryAt};
 use crate::publish::http;
 use crate::publish::secret::{self, Secret};
 
@@ -55,7 +55,7 @@ fn error_of(response: reqwest::blocking::Response) -> AttemptError {
         429 => AttemptError::Failed {
             class: FailureClass::RateLimited,
             message,
-            retry_at: reset.or(Some(http::after_seconds(300))),
+            retry_at: Some(reset.map_or_else(|| http::after_seconds(300), RetryAt::At)),
         },
         400..=499 => AttemptError::failed(FailureClass::Content, format!("{status}: {message}")),
         _ => AttemptError::Unknown(format!("the server answered {status}: {message}")),
