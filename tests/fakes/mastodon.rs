@@ -93,6 +93,7 @@ pub fn app(state: Shared<Instance>) -> Router {
 }
 
 async fn upload(State(state): State<Shared<Instance>>, headers: HeaderMap, body: Bytes) -> Response {
+    super::latency(|| state.lock().expect("state").knobs.latency_ms).await;
     let mut state = state.lock().expect("state");
     if !authorized(&state, &headers) {
         return error(StatusCode::UNAUTHORIZED, "The access token is invalid");
@@ -136,14 +137,22 @@ async fn media(State(state): State<Shared<Instance>>, headers: HeaderMap, Path(i
     }
 }
 
-async fn create(State(state): State<Shared<Instance>>, headers: HeaderMap, body: String) -> Response {
-    let mut state = state.lock().expect("state");
-    if !authorized(&state, &headers) {
+async fn create(State(shared): State<Shared<Instance>>, headers: HeaderMap, body: String) -> Response {
+    super::latency(|| shared.lock().expect("state").knobs.latency_ms).await;
+    let response = create_now(&shared, &headers, &body);
+    // The status exists from here on; a slow answer is where crashes and timeouts bite.
+    super::latency(|| shared.lock().expect("state").knobs.latency_ms * 4).await;
+    response
+}
+
+fn create_now(shared: &Shared<Instance>, headers: &HeaderMap, body: &str) -> Response {
+    let mut state = shared.lock().expect("state");
+    if !authorized(&state, headers) {
         return error(StatusCode::UNAUTHORIZED, "The access token is invalid");
     }
-    let pairs = form_pairs(&body);
+    let pairs = form_pairs(body);
     let key = headers.get("idempotency-key").and_then(|value| value.to_str().ok()).unwrap_or_default().to_string();
-    if let Some(id) = state.keys.get(&key).cloned()
+    if let Some(id) = state.keys.get(&key).cloned().filter(|_| !state.knobs.forget_keys)
         && let Some(existing) = state.statuses.iter().find(|status| status.id == id)
     {
         let mut response_headers = HeaderMap::new();

@@ -47,6 +47,19 @@ pub struct Knobs {
     pub rate_limit_next: bool,
     /// Create the next post, then answer 500 as if it had failed.
     pub fail_after_commit: bool,
+    /// Wait this long before answering each request (widens the windows a crash can hit).
+    pub latency_ms: u64,
+    /// Forget idempotency keys (as after Mastodon's one hour, or a server that ignores
+    /// them): then only reconciliation stands between a retry and a duplicate.
+    pub forget_keys: bool,
+}
+
+/// Sleeps for the fake's latency (read without holding the lock across the wait).
+pub async fn latency(knobs: impl FnOnce() -> u64) {
+    let milliseconds = knobs();
+    if milliseconds > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(milliseconds)).await;
+    }
 }
 
 /// Shared, lockable state.
