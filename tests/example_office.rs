@@ -59,12 +59,12 @@ fn status_reports_every_post() {
 }
 
 #[test]
-fn the_rejected_post_is_approved_in_its_second_round() {
+fn the_rejected_post_is_approved_in_its_second_round_and_published() {
     let run = example().siaran(&["status", "--format", "json"]);
     let posts = run.json()["posts"].as_array().cloned().unwrap_or_default();
     let resubmitted: Vec<_> = posts.iter().filter(|post| post["round"] == 2).collect();
     assert_eq!(resubmitted.len(), 1);
-    assert_eq!(resubmitted[0]["state"], "approved");
+    assert_eq!(resubmitted[0]["state"], "published", "approved, and live on every target per the ledger");
     assert_eq!(resubmitted[0]["next_step"], serde_json::Value::Null);
 }
 

@@ -268,3 +268,19 @@ fn a_second_publisher_refuses_while_one_runs() {
     assert!(run.stderr.contains("another `siaran publish` or `siaran daemon` is running"), "{}", run.stderr);
     assert!(office.mastodon.lock().expect("state").statuses.is_empty());
 }
+
+#[test]
+fn status_follows_the_ledger_from_approved_to_published() {
+    let office = office();
+    let state = |office: &Office| {
+        let run = common::run_siaran_at(office.repo.path(), DUE, &["status", "--format", "json"]);
+        let posts = run.json()["posts"].as_array().cloned().unwrap_or_default();
+        posts.into_iter().find(|post| post["post"] == POST).map(|post| post["state"].as_str().unwrap_or_default().to_string()).unwrap_or_default()
+    };
+    assert_eq!(state(&office), "approved");
+    publish(&office, &["--target", "mastodon"]);
+    assert_eq!(state(&office), "partly_published");
+    office.telegram.lock().expect("state").knobs.rate_limit_next = true;
+    publish(&office, &["--target", "telegram"]);
+    assert_eq!(state(&office), "partly_published", "one live copy outweighs a failure");
+}

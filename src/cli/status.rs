@@ -15,7 +15,16 @@ pub fn run(context: &Context, format: StatusFormat) -> Result<Outcome, CliError>
         Ok(repository) => repository,
         Err(outcome) => return Ok(outcome),
     };
-    let statuses = repository.statuses();
+    let mut diagnostics = siaran::source::Diagnostics::default();
+    let ledger = siaran::ledger::load(&context.root, &mut diagnostics);
+    let mut statuses = repository.statuses();
+    for (status, checked) in statuses.iter_mut().zip(&repository.posts) {
+        if status.state == siaran::chain::State::Approved
+            && let Some(state) = siaran::ledger::publishing_state(&ledger, &checked.post.id, &checked.post.platforms)
+        {
+            status.state = state;
+        }
+    }
     let zone = repository.config.site.timezone;
     let text = match format {
         StatusFormat::Json => {

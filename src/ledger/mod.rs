@@ -14,5 +14,5 @@ mod write;
 
 pub use event::{Event, EventKind, FailureClass};
 pub use read::{LEDGER_DIR, Ledger, load};
-pub use state::{PublishedCopy, TargetState, TargetStatus};
+pub use state::{PublishedCopy, TargetState, TargetStatus, publishing_state};
 pub use write::LedgerWriter;

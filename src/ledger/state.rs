@@ -100,3 +100,28 @@ impl TargetState {
         }
     }
 }
+
+/// Where an approved post stands on its targets, from the ledger: published everywhere,
+/// on some, missed, failed — or `None` while nothing has been recorded that changes
+/// "approved" (site-only posts, or attempts still to come).
+pub fn publishing_state(ledger: &super::Ledger, post: &str, targets: &[String]) -> Option<crate::chain::State> {
+    use crate::chain::State;
+    if targets.is_empty() {
+        return None;
+    }
+    let states: Vec<Option<&TargetState>> = targets.iter().map(|target| ledger.state(post, target)).collect();
+    let published = states.iter().filter(|state| state.is_some_and(|state| state.published.is_some())).count();
+    if published == targets.len() {
+        return Some(State::Published);
+    }
+    let missed = states.iter().any(|state| state.is_some_and(|state| state.missed && state.published.is_none()));
+    let failed = states.iter().any(|state| {
+        state.is_some_and(|state| state.published.is_none() && (state.last_failure.is_some() || state.unknown))
+    });
+    match (published, missed, failed) {
+        (0, true, _) => Some(State::Missed),
+        (0, false, true) => Some(State::Failed),
+        (0, false, false) => None,
+        _ => Some(State::PartlyPublished),
+    }
+}
