@@ -275,7 +275,11 @@ fn status_follows_the_ledger_from_approved_to_published() {
     let state = |office: &Office| {
         let run = common::run_siaran_at(office.repo.path(), DUE, &["status", "--format", "json"]);
         let posts = run.json()["posts"].as_array().cloned().unwrap_or_default();
-        posts.into_iter().find(|post| post["post"] == POST).map(|post| post["state"].as_str().unwrap_or_default().to_string()).unwrap_or_default()
+        posts
+            .into_iter()
+            .find(|post| post["post"] == POST)
+            .map(|post| post["state"].as_str().unwrap_or_default().to_string())
+            .unwrap_or_default()
     };
     assert_eq!(state(&office), "approved");
     publish(&office, &["--target", "mastodon"]);

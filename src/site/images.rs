@@ -58,13 +58,7 @@ pub enum ImageError {
 
 /// Plans the thumbnails of a photo from its header (no pixels are decoded).
 pub fn plan(path: &Path, hash: &Sha256Hash) -> Result<ImagePlan, ImageError> {
-    let decode = |source| ImageError::Decode { path: path.to_path_buf(), source };
-    let reader = ImageReader::open(path).map_err(|error| decode(image::ImageError::IoError(error)))?;
-    let mut decoder = reader
-        .with_guessed_format()
-        .map_err(|e| decode(image::ImageError::IoError(e)))?
-        .into_decoder()
-        .map_err(decode)?;
+    let mut decoder = open_decoder(path)?;
     let (raw_width, raw_height) = decoder.dimensions();
     let turned = decoder.orientation().is_ok_and(|orientation| {
         use image::metadata::Orientation::*;
@@ -111,16 +105,19 @@ pub fn produce(photo: &Path, plan: &ImagePlan, cache: &Path) -> Result<Vec<(Stri
     Ok(out)
 }
 
-fn decode_upright(path: &Path) -> Result<DynamicImage, ImageError> {
+/// A decoder for the photo at `path`, its format guessed from its bytes.
+fn open_decoder(path: &Path) -> Result<impl ImageDecoder, ImageError> {
     let decode = |source| ImageError::Decode { path: path.to_path_buf(), source };
     let reader = ImageReader::open(path).map_err(|error| decode(image::ImageError::IoError(error)))?;
-    let mut decoder = reader
-        .with_guessed_format()
-        .map_err(|e| decode(image::ImageError::IoError(e)))?
-        .into_decoder()
-        .map_err(decode)?;
+    let reader = reader.with_guessed_format().map_err(|error| decode(image::ImageError::IoError(error)))?;
+    reader.into_decoder().map_err(decode)
+}
+
+fn decode_upright(path: &Path) -> Result<DynamicImage, ImageError> {
+    let mut decoder = open_decoder(path)?;
     let orientation = decoder.orientation().ok();
-    let mut image = DynamicImage::from_decoder(decoder).map_err(decode)?;
+    let mut image = DynamicImage::from_decoder(decoder)
+        .map_err(|source| ImageError::Decode { path: path.to_path_buf(), source })?;
     if let Some(orientation) = orientation {
         image.apply_orientation(orientation);
     }
