@@ -288,3 +288,79 @@ fn status_follows_the_ledger_from_approved_to_published() {
     publish(&office, &["--target", "telegram"]);
     assert_eq!(state(&office), "partly_published", "one live copy outweighs a failure");
 }
+
+const BLUESKY_PASSWORD: &str = "canary-app-password-xyz";
+
+/// A signed post for Bluesky, with an emoji, a hashtag and a link (facets count bytes).
+fn bluesky_office() -> (Office, fakes::Shared<fakes::bluesky::Pds>, Running) {
+    let office = office();
+    let pds = fakes::bluesky::Pds::new(BLUESKY_PASSWORD);
+    let server = fakes::spawn(fakes::bluesky::app(pds.clone()));
+    office.repo.write(
+        "publish-targets/bluesky.yaml",
+        format!("platform: bluesky\naccount: kpukabcontoh.bsky.social\napi_base: {}\ncredentials: {{ password_env: SIARAN_BLUESKY_PASSWORD }}\n", server.base),
+    );
+    let file = "content/2026/11/pemilu-damai-bluesky/index.md";
+    office.repo.write(
+        file,
+        "---\ntitle: \"Pemilu damai\"\nkind: pengumuman\nworkflow: cepat\nplatforms: [bluesky]\npublish_at: 2026-11-23T13:00:00+07:00\ncaption: \"Ayo jaga pemilu damai 🇮🇩 #PemiluDamai https://arsip.kpu-contoh.example/\"\nmedia:\n  - { file: foto.jpg, alt: \"Foto uji\" }\nsignoffs:\n  - { step: draf, by: bayu, at: 2026-11-22T08:00:00+07:00, decision: approve }\n  - { step: periksa, by: hendra, at: 2026-11-22T08:20:00+07:00, decision: approve }\n  - { step: setujui, by: agus, at: 2026-11-22T08:40:00+07:00, decision: approve }\n---\nIsi.\n",
+    );
+    std::fs::copy(
+        office.repo.path().join("content/2026/11/upacara-hari-pahlawan-2026/foto-1.jpg"),
+        office.repo.path().join("content/2026/11/pemilu-damai-bluesky/foto.jpg"),
+    )
+    .expect("photo");
+    office.repo.sign(file);
+    (office, pds, server)
+}
+
+fn publish_bluesky(office: &Office) -> common::Run {
+    run_siaran_with_env(
+        office.repo.path(),
+        DUE,
+        &["publish", "--target", "bluesky"],
+        &[("SIARAN_BLUESKY_PASSWORD", BLUESKY_PASSWORD)],
+    )
+}
+
+#[test]
+fn bluesky_gets_facets_in_bytes_and_a_record_key_that_makes_retries_safe() {
+    let (office, pds, _server) = bluesky_office();
+    let run = publish_bluesky(&office);
+    assert_eq!(run.exit_code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("https://bsky.app/profile/kpukabcontoh.bsky.social/post/"), "{}", run.stdout);
+    {
+        let pds = pds.lock().expect("state");
+        assert_eq!((pds.records.len(), pds.blobs, pds.sessions), (1, 1, 1));
+        let record = pds.records.values().next().expect("record");
+        assert_eq!(
+            record["facets"].as_array().map(Vec::len),
+            Some(2),
+            "a hashtag and a link, checked against the text's bytes"
+        );
+        assert_eq!(record["embed"]["images"][0]["alt"], "Foto uji");
+    }
+    let attempt = events_for_post(&office, "2026/11/pemilu-damai-bluesky").into_iter().next().expect("attempt");
+    assert_eq!(attempt["event"], "attempt");
+    assert_eq!(
+        attempt["handle"]["rkey"].as_str().map(str::len),
+        Some(13),
+        "the record key is on record before the call"
+    );
+
+    // 5xx after the record was written: getRecord with the same key finds it.
+    let (office, pds, _server) = bluesky_office();
+    pds.lock().expect("state").knobs.fail_after_commit = true;
+    assert_eq!(publish_bluesky(&office).exit_code, 1);
+    let run = publish_bluesky(&office);
+    assert!(run.stdout.contains("sudah ada"), "{}", run.stdout);
+    assert_eq!(pds.lock().expect("state").records.len(), 1);
+}
+
+fn events_for_post(office: &Office, post: &str) -> Vec<serde_json::Value> {
+    ledger(office)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|event| event["post"] == post)
+        .collect()
+}

@@ -42,6 +42,9 @@ pub struct Outgoing {
     pub media: Vec<OutgoingMedia>,
     /// Stable for this (post, target, content): platforms that accept one get it.
     pub idempotency_key: String,
+    /// When the post was due (its `publish_at`, or its last sign-off), in microseconds
+    /// since 1970: stable across attempts, for keys derived from time.
+    pub due_micros: i64,
 }
 
 /// A live copy.

@@ -157,6 +157,10 @@ fn due_jobs<'a>(repository: &'a Repository, ledger: &'a Ledger, options: &Publis
                     })
                     .collect(),
                 idempotency_key: format!("siaran-{}", &key[..32]),
+                due_micros: post
+                    .publish_at
+                    .or_else(|| post.signoffs.last().map(|signoff| signoff.at))
+                    .map_or(0, |at| at.timestamp_micros()),
             };
             jobs.push(Job { checked, target, state, outgoing });
         }

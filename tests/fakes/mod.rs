@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+pub mod bluesky;
 pub mod mastodon;
 pub mod telegram;
 pub mod webhook;

@@ -1,6 +1,7 @@
 //! One adapter per platform, each following `reference/platform-apis.md`. Built so far:
-//! Telegram, Mastodon, WhatsApp share links and signed webhooks.
+//! Telegram, Mastodon, Bluesky, WhatsApp share links and signed webhooks.
 
+pub mod bluesky;
 pub mod mastodon;
 pub mod telegram;
 pub mod webhook;
@@ -12,6 +13,7 @@ use crate::config::{Platform, Target};
 /// The adapter for a target, or why there is none.
 pub fn for_target(target: &Target) -> Result<Box<dyn Adapter>, String> {
     Ok(match target.platform {
+        Platform::Bluesky => Box::new(bluesky::Bluesky::new(target)?),
         Platform::Telegram => Box::new(telegram::Telegram::new(target)?),
         Platform::Mastodon => Box::new(mastodon::Mastodon::new(target)?),
         Platform::WhatsappShare => Box::new(whatsapp::WhatsappShare),

@@ -1,0 +1,237 @@
+//! Bluesky (AT Protocol): a session from `com.atproto.server.createSession` with an app
+//! password (once per run: the PDS allows 30 a 5 minutes), photos through
+//! `com.atproto.repo.uploadBlob`, and the post through `com.atproto.repo.createRecord` with an
+//! `rkey` siaran chooses: a TID made from the post's time and a hash of (post, target), so
+//! every attempt for one post uses the same key. It is recorded before the call; after an
+//! unknown outcome, `getRecord` with it says whether the post exists. Links and hashtags
+//! become facets, whose offsets count UTF-8 bytes.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::config::Target;
+use crate::ledger::FailureClass;
+use crate::publish::adapter::{Adapter, AttemptError, Journal, Outgoing, Published, RetryAt};
+use crate::publish::http;
+use crate::publish::secret::{self, Secret};
+
+/// A Bluesky account.
+pub struct Bluesky {
+    base: String,
+    handle: String,
+    password: Result<Secret, String>,
+}
+
+impl Bluesky {
+    /// From a target: `api_base` (the PDS, default https://bsky.social), the account's
+    /// handle as `account`, and `password_env` (an app password).
+    pub fn new(target: &Target) -> Result<Bluesky, String> {
+        Ok(Bluesky {
+            base: target
+                .api_base
+                .clone()
+                .unwrap_or_else(|| "https://bsky.social".to_string())
+                .trim_end_matches('/')
+                .to_string(),
+            handle: target.account.trim_start_matches('@').to_string(),
+            password: secret::from_env(&target.credentials, "password"),
+        })
+    }
+
+    fn session(&self, client: &reqwest::blocking::Client) -> Result<(String, String), AttemptError> {
+        let password =
+            self.password.as_ref().map_err(|error| AttemptError::failed(FailureClass::Auth, error.clone()))?;
+        let response = client
+            .post(format!("{}/xrpc/com.atproto.server.createSession", self.base))
+            .json(&json!({ "identifier": self.handle, "password": password.expose() }))
+            .send()
+            .map_err(http::transport)?;
+        if !response.status().is_success() {
+            return Err(never_created(error_of(response)));
+        }
+        let body: Value = response.json().unwrap_or(Value::Null);
+        Ok((
+            body["accessJwt"].as_str().unwrap_or_default().to_string(),
+            body["did"].as_str().unwrap_or_default().to_string(),
+        ))
+    }
+}
+
+/// A failure before the post's own call created nothing: an "unknown" there is retryable.
+fn never_created(error: AttemptError) -> AttemptError {
+    match error {
+        AttemptError::Unknown(message) => AttemptError::failed(FailureClass::Retryable, message),
+        other => other,
+    }
+}
+
+/// Reads an XRPC error: `{error, message}`, with `RateLimit-Reset` in epoch seconds.
+fn error_of(response: reqwest::blocking::Response) -> AttemptError {
+    let status = response.status().as_u16();
+    let reset = response
+        .headers()
+        .get("ratelimit-reset")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|text| text.parse::<i64>().ok())
+        .and_then(|seconds| chrono::DateTime::from_timestamp(seconds, 0))
+        .map(|at| at.fixed_offset());
+    let body: Value = response.json().unwrap_or(Value::Null);
+    let name = body["error"].as_str().unwrap_or_default();
+    let message = format!("{name}: {}", body["message"].as_str().unwrap_or_default());
+    match (status, name) {
+        (429, _) => AttemptError::Failed {
+            class: FailureClass::RateLimited,
+            message,
+            retry_at: Some(reset.map_or_else(|| http::after_seconds(300), RetryAt::At)),
+        },
+        (401, _) | (400, "ExpiredToken" | "InvalidToken") => AttemptError::failed(FailureClass::Auth, message),
+        (400..=499, _) => AttemptError::failed(FailureClass::Content, message),
+        _ => AttemptError::Unknown(format!("the server answered {status}: {message}")),
+    }
+}
+
+/// A TID (13 characters, base32-sortable): 53 bits of microseconds since 1970 and a 10-bit
+/// clock id, both fixed by the post and target so every attempt uses the same record key.
+pub fn record_key(outgoing: &Outgoing, microseconds: i64) -> String {
+    const ALPHABET: &[u8; 32] = b"234567abcdefghijklmnopqrstuvwxyz";
+    let hash = Sha256::digest(format!("{}\n{}", outgoing.post, outgoing.target).as_bytes());
+    let clock_id = u64::from(u16::from_be_bytes([hash[0], hash[1]]) & 0x3ff);
+    let value = ((microseconds.max(0) as u64 & ((1 << 53) - 1)) << 10) | clock_id;
+    (0..13).rev().map(|position| char::from(ALPHABET[((value >> (position * 5)) & 31) as usize])).collect()
+}
+
+/// Link and hashtag facets, with offsets in UTF-8 bytes.
+pub fn facets(text: &str) -> Vec<Value> {
+    let mut facets = Vec::new();
+    let mut offset = 0;
+    for word in text.split_inclusive(char::is_whitespace) {
+        let token = word.trim_end();
+        let start = offset;
+        offset += word.len();
+        let token = token.trim_end_matches(['.', ',', ')', ';', ':', '!', '?']);
+        let end = start + token.len();
+        if token.starts_with("https://") || token.starts_with("http://") {
+            facets.push(json!({ "index": { "byteStart": start, "byteEnd": end }, "features": [{ "$type": "app.bsky.richtext.facet#link", "uri": token }] }));
+        } else if let Some(tag) = token
+            .strip_prefix('#')
+            .filter(|tag| !tag.is_empty() && tag.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        {
+            facets.push(json!({ "index": { "byteStart": start, "byteEnd": end }, "features": [{ "$type": "app.bsky.richtext.facet#tag", "tag": tag }] }));
+        }
+    }
+    facets
+}
+
+impl Adapter for Bluesky {
+    fn handles_before(&self, outgoing: &Outgoing) -> BTreeMap<String, String> {
+        BTreeMap::from([("rkey".to_string(), record_key(outgoing, outgoing.due_micros))])
+    }
+
+    fn publish(&self, outgoing: &Outgoing, _: &mut dyn Journal) -> Result<Published, AttemptError> {
+        let client = http::client();
+        let (token, did) = self.session(&client)?;
+        let mut images = Vec::new();
+        for media in outgoing.media.iter().filter(|media| media.mime.starts_with("image/")).take(4) {
+            let bytes = std::fs::read(&media.path).map_err(|error| {
+                AttemptError::failed(FailureClass::Content, format!("cannot read {}: {error}", media.path.display()))
+            })?;
+            let response = client
+                .post(format!("{}/xrpc/com.atproto.repo.uploadBlob", self.base))
+                .bearer_auth(&token)
+                .header("Content-Type", media.mime)
+                .body(bytes)
+                .send()
+                .map_err(http::transport)?;
+            if !response.status().is_success() {
+                return Err(never_created(error_of(response)));
+            }
+            let body: Value = response.json().unwrap_or(Value::Null);
+            images.push(json!({ "alt": media.alt, "image": body["blob"] }));
+        }
+        let rkey = record_key(outgoing, outgoing.due_micros);
+        let mut record = json!({
+            "$type": "app.bsky.feed.post",
+            "text": outgoing.text,
+            "createdAt": chrono::DateTime::from_timestamp_micros(outgoing.due_micros).unwrap_or_default().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "langs": ["id"],
+            "facets": facets(&outgoing.text),
+        });
+        if !images.is_empty() {
+            record["embed"] = json!({ "$type": "app.bsky.embed.images", "images": images });
+        }
+        let response = client
+            .post(format!("{}/xrpc/com.atproto.repo.createRecord", self.base))
+            .bearer_auth(&token)
+            .json(&json!({ "repo": did, "collection": "app.bsky.feed.post", "rkey": rkey, "record": record }))
+            .send()
+            .map_err(http::transport)?;
+        if response.status().is_success() {
+            return Ok(Published {
+                url: format!("https://bsky.app/profile/{}/post/{rkey}", self.handle),
+                remote_id: rkey,
+            });
+        }
+        Err(error_of(response))
+    }
+
+    fn reconcile(
+        &self,
+        outgoing: &Outgoing,
+        handles: &BTreeMap<String, String>,
+    ) -> Result<Option<Published>, AttemptError> {
+        let client = http::client();
+        let (token, did) = self.session(&client)?;
+        let rkey = handles.get("rkey").cloned().unwrap_or_else(|| record_key(outgoing, outgoing.due_micros));
+        let response = client
+            .get(format!("{}/xrpc/com.atproto.repo.getRecord", self.base))
+            .query(&[("repo", did.as_str()), ("collection", "app.bsky.feed.post"), ("rkey", rkey.as_str())])
+            .bearer_auth(&token)
+            .send()
+            .map_err(http::transport)?;
+        match response.status().as_u16() {
+            200 => Ok(Some(Published {
+                url: format!("https://bsky.app/profile/{}/post/{rkey}", self.handle),
+                remote_id: rkey,
+            })),
+            400 => {
+                let body: Value = response.json().unwrap_or(Value::Null);
+                if body["error"] == "RecordNotFound" {
+                    Ok(None)
+                } else {
+                    Err(AttemptError::Unknown(format!("getRecord: {}", body["error"])))
+                }
+            }
+            _ => Err(error_of(response)),
+        }
+    }
+
+    fn describe(&self, outgoing: &Outgoing) -> String {
+        format!(
+            "createRecord app.bsky.feed.post rkey {} with {} image(s) and {} facet(s); text: {}",
+            record_key(outgoing, outgoing.due_micros),
+            outgoing.media.iter().filter(|media| media.mime.starts_with("image/")).count().min(4),
+            facets(&outgoing.text).len(),
+            outgoing.text
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facets_count_utf8_bytes() {
+        let text = "Pemilu 🇮🇩 damai #PemiluDamai https://kpu.example/a.";
+        let found = facets(text);
+        assert_eq!(found.len(), 2);
+        let start = found[0]["index"]["byteStart"].as_u64().unwrap() as usize;
+        let end = found[0]["index"]["byteEnd"].as_u64().unwrap() as usize;
+        assert_eq!(&text[start..end], "#PemiluDamai");
+        let start = found[1]["index"]["byteStart"].as_u64().unwrap() as usize;
+        let end = found[1]["index"]["byteEnd"].as_u64().unwrap() as usize;
+        assert_eq!(&text[start..end], "https://kpu.example/a");
+    }
+}
