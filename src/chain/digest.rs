@@ -58,6 +58,7 @@ mod tests {
     #[test]
     fn manifest_lists_every_component_in_order() {
         let fingerprint = Fingerprint {
+            front_matter_json: String::new(),
             front_matter: [1; 32],
             body: [2; 32],
             media: vec![HashedFile { file: "foto 1.jpg".into(), hash: Some([3; 32]) }],

@@ -7,7 +7,7 @@
 use ssh_key::SshSig;
 
 use super::signature::{self, NAMESPACE};
-use crate::config::{Config, Person, PersonKey};
+use crate::config::{Config, KeyRefusal, Person, PersonKey, fingerprint};
 use crate::content::{Post, SignOff};
 use crate::source::{Code, Finding, YamlPath};
 
@@ -124,26 +124,27 @@ impl Context<'_> {
             return;
         }
         let Some(key) = self.signer_key(sig, findings) else { return };
-        if key.revoked {
-            findings.push(
+        let refused = match key.refusal_at(signoff.at) {
+            None => None,
+            Some(KeyRefusal::Revoked) => Some(
                 Finding::error(
                     Code::SignatureRevoked,
                     self.path().key("signature"),
                     format!("sign-off {} is signed with a revoked key ({})", self.describe(), key.fingerprint()),
                 )
                 .with_hint("nothing signed by a revoked key is trusted; have the step signed again with a current key"),
-            );
-            return;
-        }
-        if let Some(retired) = key.retired.filter(|retired| signoff.at >= *retired) {
-            findings.push(
+            ),
+            Some(KeyRefusal::Retired(retired)) => Some(
                 Finding::error(
                     Code::SignatureRetired,
                     self.path().key("signature"),
                     format!("sign-off {} is dated {}, after its key was retired on {}", self.describe(), signoff.at, retired),
                 )
                 .with_hint("sign with the person's current key; a retired key is valid only for sign-offs dated before its retirement"),
-            );
+            ),
+        };
+        if let Some(refused) = refused {
+            findings.push(refused);
             return;
         }
         self.check_message(&key.key, sig, findings);
@@ -152,15 +153,11 @@ impl Context<'_> {
     /// The signer's key that made `sig`, or a finding saying whose key it is.
     fn signer_key(&self, sig: &SshSig, findings: &mut Vec<Finding>) -> Option<&PersonKey> {
         let signer = self.config.people.get(&self.signoff.by)?;
-        if let Some(key) = signer.keys.iter().find(|key| key.key.key_data() == sig.public_key()) {
+        if let Some(key) = signer.key(sig.public_key()) {
             return Some(key);
         }
-        let owner: Option<&Person> = self
-            .config
-            .people
-            .values()
-            .find(|person| person.keys.iter().any(|key| key.key.key_data() == sig.public_key()));
-        let fingerprint = ssh_key::PublicKey::from(sig.public_key().clone()).fingerprint(ssh_key::HashAlg::Sha256);
+        let owner: Option<&Person> = self.config.people.values().find(|person| person.key(sig.public_key()).is_some());
+        let fingerprint = fingerprint(sig.public_key());
         let message = match owner {
             Some(owner) => {
                 format!("sign-off {} is signed with the key of {} ({})", self.describe(), owner.name, owner.id)

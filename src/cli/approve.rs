@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, SecondsFormat, Timelike};
 use siaran::chain::{approval, signature};
 use siaran::check::{self, CheckedPost, Repository};
-use siaran::config::{Person, PersonKey};
+use siaran::config::{KeyRefusal, Person};
 use siaran::content::append::{self, NewSignOff};
 use siaran::content::{CONTENT_DIR, Decision, PostFile};
 use siaran::source::{Diagnostic, file};
@@ -165,19 +165,19 @@ fn accept_signature(person: &Person, sig: &SshSig, plan: &approval::Plan) -> Res
     if sig.namespace() != signature::NAMESPACE {
         return Err(format!("the signature is for namespace `{}`; sign with `-n siaran`", sig.namespace()));
     }
-    let key: Option<&PersonKey> = person.keys.iter().find(|key| key.key.key_data() == sig.public_key());
-    let Some(key) = key else {
-        let fingerprint = ssh_key::PublicKey::from(sig.public_key().clone()).fingerprint(ssh_key::HashAlg::Sha256);
+    let Some(key) = person.key(sig.public_key()) else {
+        let fingerprint = siaran::config::fingerprint(sig.public_key());
         return Err(format!(
             "the key {fingerprint} is not one of {}'s keys in siaran.yaml; add its public key under `people.{}.keys`",
             person.name, person.id
         ));
     };
-    if key.revoked {
-        return Err(format!("the key {} is revoked in siaran.yaml", key.fingerprint()));
-    }
-    if let Some(retired) = key.retired.filter(|retired| plan.signoff.at >= *retired) {
-        return Err(format!("the key {} was retired on {retired}; sign with a current key", key.fingerprint()));
+    match key.refusal_at(plan.signoff.at) {
+        None => {}
+        Some(KeyRefusal::Revoked) => return Err(format!("the key {} is revoked in siaran.yaml", key.fingerprint())),
+        Some(KeyRefusal::Retired(retired)) => {
+            return Err(format!("the key {} was retired on {retired}; sign with a current key", key.fingerprint()));
+        }
     }
     key.key.verify(signature::NAMESPACE, plan.message.as_bytes(), sig).map_err(|_| {
         "the signature is not over this sign-off's message (sign the output of --print-message, with the same --at)"

@@ -56,8 +56,37 @@ pub struct PersonKey {
 impl PersonKey {
     /// The key's SHA-256 fingerprint, as `ssh-keygen -l` shows it.
     pub fn fingerprint(&self) -> String {
-        self.key.fingerprint(ssh_key::HashAlg::Sha256).to_string()
+        fingerprint(self.key.key_data())
     }
+
+    /// Why this key may not sign something dated `at`, if it may not.
+    pub fn refusal_at(&self, at: DateTime<FixedOffset>) -> Option<KeyRefusal> {
+        if self.revoked {
+            return Some(KeyRefusal::Revoked);
+        }
+        self.retired.filter(|retired| at >= *retired).map(KeyRefusal::Retired)
+    }
+}
+
+/// Why a person's own key may not sign.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyRefusal {
+    /// The key is revoked: nothing it signs counts.
+    Revoked,
+    /// The key was retired at this time, at or before the signing.
+    Retired(DateTime<FixedOffset>),
+}
+
+impl super::Person {
+    /// The person's key with this public part, if it is theirs.
+    pub fn key(&self, key: &KeyData) -> Option<&PersonKey> {
+        self.keys.iter().find(|candidate| candidate.key.key_data() == key)
+    }
+}
+
+/// A public key's SHA-256 fingerprint, as `ssh-keygen -l` shows it.
+pub fn fingerprint(key: &KeyData) -> String {
+    PublicKey::from(key.clone()).fingerprint(ssh_key::HashAlg::Sha256).to_string()
 }
 
 /// Reads one person's keys; problems become findings at `people.ID.keys[i]`.

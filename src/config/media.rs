@@ -63,6 +63,21 @@ impl MediaFormat {
         })
     }
 
+    /// Its MIME type.
+    pub fn mime(self) -> &'static str {
+        match self {
+            MediaFormat::Jpeg => "image/jpeg",
+            MediaFormat::Png => "image/png",
+            MediaFormat::Gif => "image/gif",
+            MediaFormat::Webp => "image/webp",
+            MediaFormat::Heic => "image/heic",
+            MediaFormat::Avif => "image/avif",
+            MediaFormat::Mp4 => "video/mp4",
+            MediaFormat::Mov => "video/quicktime",
+            MediaFormat::Webm => "video/webm",
+        }
+    }
+
     /// Whether it is a still image (a "photo" in the SOPs' needs).
     pub fn is_image(self) -> bool {
         !self.is_video()

@@ -21,7 +21,7 @@ use std::path::Path;
 use chrono::TimeDelta;
 use chrono_tz::Tz;
 
-pub use keys::PersonKey;
+pub use keys::{KeyRefusal, PersonKey, fingerprint};
 pub use limits::{Counting, Limits, TextLimit};
 pub use media::MediaFormat;
 pub use presets::Preset;

@@ -27,7 +27,10 @@ pub struct HashedFile {
 /// The hashes of every component of a post.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fingerprint {
-    /// The front matter without `signoffs`, in canonical JSON.
+    /// The front matter without `signoffs`, in canonical JSON (published with the approval
+    /// data, so that anyone can hash it).
+    pub front_matter_json: String,
+    /// Its hash.
     pub front_matter: Sha256Hash,
     /// The body with `\r\n` read as `\n`.
     pub body: Sha256Hash,
@@ -42,15 +45,19 @@ pub fn canonical_front_matter(front_matter: &str) -> Result<String, yaml::YamlEr
     yaml::canonical_json_without(front_matter, "signoffs")
 }
 
-/// The hash of the front matter (without sign-offs).
-pub fn hash_front_matter(front_matter: &str) -> Result<Sha256Hash, yaml::YamlError> {
-    canonical_front_matter(front_matter).map(|canonical| sha256(canonical.as_bytes()))
+/// The body as hashed: `\r\n` is read as `\n`, so a Windows checkout does not make
+/// approvals stale; every other byte counts.
+pub fn hashed_body(body: &str) -> std::borrow::Cow<'_, str> {
+    if body.contains("\r\n") {
+        std::borrow::Cow::Owned(body.replace("\r\n", "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(body)
+    }
 }
 
-/// The hash of a body: `\r\n` is read as `\n`, so a Windows checkout does not make
-/// approvals stale; every other byte counts.
+/// The hash of a body (see [`hashed_body`]).
 pub fn hash_body(body: &str) -> Sha256Hash {
-    if body.contains("\r\n") { sha256(body.replace("\r\n", "\n").as_bytes()) } else { sha256(body.as_bytes()) }
+    sha256(hashed_body(body).as_bytes())
 }
 
 /// The hash of a file's bytes, streamed.
@@ -92,8 +99,11 @@ mod tests {
     fn front_matter_hash_ignores_formatting_and_signoffs() {
         let block = "title: \"Rapat\"\ntags:\n  - a\n  - b\n# komentar\nsignoffs: []\n";
         let flow = "tags: [a, b]\ntitle: Rapat\n";
-        assert_eq!(hash_front_matter(block).unwrap(), hash_front_matter(flow).unwrap());
-        assert_ne!(hash_front_matter(flow).unwrap(), hash_front_matter("tags: [b, a]\ntitle: Rapat\n").unwrap());
+        assert_eq!(canonical_front_matter(block).unwrap(), canonical_front_matter(flow).unwrap());
+        assert_ne!(
+            canonical_front_matter(flow).unwrap(),
+            canonical_front_matter("tags: [b, a]\ntitle: Rapat\n").unwrap()
+        );
         assert_eq!(canonical_front_matter(flow).unwrap(), r#"{"tags":["a","b"],"title":"Rapat"}"#);
     }
 

@@ -274,8 +274,9 @@ pub fn parse(file: &PostFile, split: Split<'_>, config: &Config) -> Parsed {
         file: name.to_string(),
         hash: found.as_ref().and_then(|found| fingerprint::hash_file(&found.path).ok()),
     };
-    let fingerprint = fingerprint::hash_front_matter(split.yaml).ok().map(|front_matter| Fingerprint {
-        front_matter,
+    let fingerprint = fingerprint::canonical_front_matter(split.yaml).ok().map(|front_matter_json| Fingerprint {
+        front_matter: fingerprint::sha256(front_matter_json.as_bytes()),
+        front_matter_json,
         body: fingerprint::hash_body(split.body),
         media: media.iter().map(|item: &Media| hashed(&item.file, &item.found)).collect(),
         attachments: attachments.iter().map(|item: &Attachment| hashed(&item.file, &item.found)).collect(),

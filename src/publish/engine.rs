@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use super::adapter::{Adapter, AttemptError, Journal, Outgoing, OutgoingMedia, Published, RetryAt};
 use crate::chain::digest;
 use crate::check::{CheckedPost, Repository};
-use crate::config::{Platform, Target};
+use crate::config::{MediaFormat, Platform, Target};
 use crate::content::fingerprint::hex;
 use crate::ledger::{Event, EventKind, FailureClass, Ledger, LedgerWriter, TargetState};
 
@@ -152,7 +152,7 @@ fn due_jobs<'a>(repository: &'a Repository, ledger: &'a Ledger, options: &Publis
                             path: found.path.clone(),
                             url: format!("{base}/{}/{}", post.id, media.file),
                             alt: media.alt.clone(),
-                            mime: mime_of(&media.file),
+                            mime: media.format.map_or("application/octet-stream", MediaFormat::mime),
                         })
                     })
                     .collect(),
@@ -166,17 +166,6 @@ fn due_jobs<'a>(repository: &'a Repository, ledger: &'a Ledger, options: &Publis
         }
     }
     jobs
-}
-
-fn mime_of(file: &str) -> &'static str {
-    match file.rsplit_once('.').map(|(_, extension)| extension.to_ascii_lowercase()).as_deref() {
-        Some("png") => "image/png",
-        Some("gif") => "image/gif",
-        Some("webp") => "image/webp",
-        Some("mp4") => "video/mp4",
-        Some("mov") => "video/quicktime",
-        _ => "image/jpeg",
-    }
 }
 
 /// The ledger as a journal: each handle becomes an `attempt` line with the handles so far.

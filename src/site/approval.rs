@@ -84,7 +84,6 @@ pub fn approval_data(checked: &CheckedPost, config: &Config) -> Option<ApprovalD
     let post = &checked.post;
     let fingerprint = post.fingerprint.as_ref()?;
     let manifest = digest::manifest(fingerprint)?;
-    let (split_front_matter, body) = front_matter_and_body(&post.bundle.join("index.md"))?;
     let revision = config.workflows.get(&post.workflow).and_then(|workflow| checked.chain.revision(workflow));
     Some(ApprovalData {
         format: APPROVAL_FORMAT.to_string(),
@@ -92,8 +91,8 @@ pub fn approval_data(checked: &CheckedPost, config: &Config) -> Option<ApprovalD
         title: post.title.clone(),
         digest: digest::digest_of_manifest(&manifest),
         manifest,
-        front_matter: split_front_matter,
-        body,
+        front_matter: fingerprint.front_matter_json.clone(),
+        body: fingerprint::hashed_body(&post.body).into_owned(),
         media: fingerprint
             .media
             .iter()
@@ -117,14 +116,6 @@ pub fn approval_data(checked: &CheckedPost, config: &Config) -> Option<ApprovalD
             })
             .collect(),
     })
-}
-
-/// The canonical front matter and the `\n` body of a post file.
-fn front_matter_and_body(path: &std::path::Path) -> Option<(String, String)> {
-    let text = crate::source::file::read_text(path, crate::source::file::MAX_TEXT_FILE_BYTES).ok()?;
-    let split = crate::content::front_matter::split(&text).ok()?;
-    let canonical = fingerprint::canonical_front_matter(split.yaml).ok()?;
-    Some((canonical, split.body.replace("\r\n", "\n")))
 }
 
 /// The office's keys in OpenSSH `allowed_signers` format: one line per key, limited to the

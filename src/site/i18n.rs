@@ -109,6 +109,7 @@ const STRINGS: &[(&str, [&str; 2])] = &[
     ("search_offline", ["Pencarian memerlukan JavaScript.", "Search needs JavaScript."]),
     ("published_on", ["Diunggah", "Published"]),
     ("kind", ["Jenis", "Kind"]),
+    ("year", ["Tahun", "Year"]),
     ("copies", ["Salinan di media sosial", "Copies on social media"]),
     ("no_copies", ["Hanya diterbitkan di situs arsip ini.", "Published on this archive only."]),
     ("gallery", ["Foto dan video", "Photos and videos"]),

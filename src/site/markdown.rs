@@ -26,14 +26,13 @@ pub fn sanitize(html: &str) -> String {
 /// The text of a narrative without markup, for summaries and feeds (already escaped-free:
 /// callers escape it as text).
 pub fn plain_text(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Tag, TagEnd};
+    use pulldown_cmark::{Event, TagEnd};
     let mut text = String::new();
     for event in Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
         match event {
             Event::Text(part) | Event::Code(part) => text.push_str(&part),
             Event::SoftBreak | Event::HardBreak => text.push(' '),
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => text.push(' '),
-            Event::Start(Tag::Item) => {}
             _ => {}
         }
     }

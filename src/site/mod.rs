@@ -150,29 +150,29 @@ pub fn build(repository: &Repository, ledger: &Ledger, options: &BuildOptions) -
 
     // Decide what must be made, then render in parallel.
     let mut to_render = Vec::new();
-    let mut post_pages: Vec<(String, Option<String>)> = Vec::new();
+    let mut post_pages: Vec<String> = Vec::new();
     for job in &jobs {
         let input = job_input(job, &templates.fingerprint, &common_text);
-        let is_post_page = matches!(job, Job::Render { template: "post.html", .. });
+        if matches!(job, Job::Render { template: "post.html", .. }) {
+            post_pages.push(job.path().to_string());
+        }
         if output.is_current(job.path(), &input) {
             output.keep(job.path());
-            if is_post_page {
-                post_pages.push((job.path().to_string(), None));
-            }
         } else {
             to_render.push((job, input));
         }
     }
-    let rendered: Vec<(String, String, Result<Vec<u8>, SiteError>)> = to_render
+    let rendered: Vec<_> = to_render
         .par_iter()
-        .map(|(job, input)| (job.path().to_string(), input.clone(), produce(job, &templates, &base_context)))
+        .map(|(job, input)| (*job, input.clone(), produce(job, &templates, &base_context)))
         .collect();
-    for (path, input, bytes) in rendered {
+    let mut rendered_post_pages: BTreeMap<String, String> = BTreeMap::new();
+    for (job, input, bytes) in rendered {
         let bytes = bytes?;
-        if post_page_path(&path, &jobs) {
-            post_pages.push((path.clone(), Some(String::from_utf8_lossy(&bytes).into_owned())));
+        if matches!(job, Job::Render { template: "post.html", .. }) {
+            rendered_post_pages.insert(job.path().to_string(), String::from_utf8_lossy(&bytes).into_owned());
         }
-        output.put(&path, &input, &bytes)?;
+        output.put(job.path(), &input, &bytes)?;
     }
 
     // Thumbnails, shared by content hash.
@@ -199,9 +199,9 @@ pub fn build(repository: &Repository, ledger: &Ledger, options: &BuildOptions) -
     }
 
     if options.search {
-        search_bundle(&mut output, post_pages, &options.out, config.site.language)?;
+        search_bundle(&mut output, post_pages, rendered_post_pages, &options.out, config.site.language)?;
     }
-    let files = output.produced + output.unchanged;
+    let files = output.files();
     let (produced, written) = (output.produced, output.written);
     let removed = output.finish()?;
     Ok(BuildReport {
@@ -214,49 +214,40 @@ pub fn build(repository: &Repository, ledger: &Ledger, options: &BuildOptions) -
     })
 }
 
-fn post_page_path(path: &str, jobs: &[Job]) -> bool {
-    jobs.iter().any(|job| matches!(job, Job::Render { template: "post.html", path: job_path, .. } if job_path == path))
-}
-
-/// The search bundle: rebuilt only when a post page changed, else kept as it is.
+/// The search bundle, made from every post page. Its input is the post pages' own bytes (as
+/// recorded), so it is kept as it is when no post page changed.
 fn search_bundle(
     output: &mut output::Output,
-    post_pages: Vec<(String, Option<String>)>,
+    mut post_pages: Vec<String>,
+    mut rendered: BTreeMap<String, String>,
     out: &Path,
     language: crate::config::Language,
 ) -> Result<(), SiteError> {
+    post_pages.sort();
     let mut hasher = Sha256::new();
-    let mut sorted = post_pages;
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
-    for (path, html) in &sorted {
+    for path in &post_pages {
         hasher.update(path.as_bytes());
-        hasher.update(html.is_some().to_string().as_bytes());
+        hasher.update(output.recorded_output(path).unwrap_or_default().as_bytes());
     }
-    let unchanged = sorted.iter().all(|(_, html)| html.is_none());
-    let input = format!("search:{}:{}", hex(&hasher.finalize()), sorted.len());
-    let previous: Vec<String> = output_previous_search(output);
-    if unchanged && !previous.is_empty() && previous.iter().all(|path| output.is_current(path, &input)) {
+    let input = format!("search:{}", hex(&hasher.finalize()));
+    let previous: Vec<String> =
+        output.previous_paths().filter(|path| path.starts_with("pagefind/")).map(str::to_string).collect();
+    if !previous.is_empty() && previous.iter().all(|path| output.is_current(path, &input)) {
         previous.iter().for_each(|path| output.keep(path));
         return Ok(());
     }
-    let mut pages = Vec::with_capacity(sorted.len());
-    for (path, html) in sorted {
-        let html = match html {
-            Some(html) => html,
-            None => std::fs::read_to_string(out.join(&path)).unwrap_or_default(),
-        };
-        pages.push((path, html));
-    }
-    let input =
-        format!("search:{}", hex(&Sha256::digest(pages.iter().map(|(p, h)| format!("{p}\0{h}")).collect::<String>())));
+    let pages = post_pages
+        .into_iter()
+        .map(|path| {
+            let html =
+                rendered.remove(&path).unwrap_or_else(|| std::fs::read_to_string(out.join(&path)).unwrap_or_default());
+            (path, html)
+        })
+        .collect();
     for (path, bytes) in search::index(pages, language)? {
         output.put(&path, &input, &bytes)?;
     }
     Ok(())
-}
-
-fn output_previous_search(output: &output::Output) -> Vec<String> {
-    output.previous_paths().filter(|path| path.starts_with("pagefind/")).map(str::to_string).collect()
 }
 
 /// The fingerprint of a job's inputs.

@@ -62,8 +62,6 @@ pub struct Output {
     pub produced: usize,
     /// Files written (their bytes changed).
     pub written: usize,
-    /// Files left as they were.
-    pub unchanged: usize,
 }
 
 impl Output {
@@ -90,7 +88,6 @@ impl Output {
             next: BuildState { version: STATE_VERSION, files: BTreeMap::new() },
             produced: 0,
             written: 0,
-            unchanged: 0,
         })
     }
 
@@ -99,16 +96,25 @@ impl Output {
         self.previous.files.get(path).is_some_and(|record| record.input == input) && self.root.join(path).is_file()
     }
 
+    /// Files in the site so far this build.
+    pub fn files(&self) -> usize {
+        self.next.files.len()
+    }
+
     /// The site paths the last build made.
     pub fn previous_paths(&self) -> impl Iterator<Item = &str> {
         self.previous.files.keys().map(String::as_str)
+    }
+
+    /// The hash of the bytes this build recorded at `path`, once kept or put.
+    pub fn recorded_output(&self, path: &str) -> Option<&str> {
+        self.next.files.get(path).map(|record| record.output.as_str())
     }
 
     /// Keeps a current file as it is.
     pub fn keep(&mut self, path: &str) {
         if let Some(record) = self.previous.files.get(path) {
             self.next.files.insert(path.to_string(), record.clone());
-            self.unchanged += 1;
         }
     }
 
@@ -119,9 +125,7 @@ impl Output {
         let target = self.root.join(path);
         let same = self.previous.files.get(path).is_some_and(|record| record.output == output) && target.is_file()
             || std::fs::read(&target).is_ok_and(|existing| existing == bytes);
-        if same {
-            self.unchanged += 1;
-        } else {
+        if !same {
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent).map_err(io(parent))?;
             }

@@ -144,13 +144,6 @@ pub fn common_context(data: &SiteData<'_>) -> Value {
         .filter_map(|word| word.chars().next())
         .take(3)
         .collect();
-    let mut strings_value = serde_json::to_value(&strings).unwrap_or(Value::Null);
-    if let Value::Object(map) = &mut strings_value {
-        map.insert(
-            "year".to_string(),
-            Value::String(if language == crate::config::Language::English { "Year" } else { "Tahun" }.to_string()),
-        );
-    }
     json!({
         "site": {
             "title": config.site.title,
@@ -164,7 +157,7 @@ pub fn common_context(data: &SiteData<'_>) -> Value {
             "css": urls.link("assets/style.css"),
             "nav": nav,
         },
-        "t": strings_value,
+        "t": strings,
     })
 }
 

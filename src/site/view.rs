@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::images::ImagePlan;
 use super::public::SitePost;
 use super::{i18n, markdown};
-use crate::config::{Config, Language, Workflow};
+use crate::config::{Config, Language, MediaFormat, Workflow};
 use crate::content::{Decision, Kind};
 use crate::source::time;
 
@@ -183,7 +183,7 @@ pub fn post_view(site_post: &SitePost<'_>, config: &Config, urls: &Urls, plans: 
                 src,
                 alt: item.alt.clone(),
                 is_video,
-                mime: mime(&item.file),
+                mime: item.format.map_or("application/octet-stream", MediaFormat::mime),
                 width: plan.as_ref().map(|plan| plan.width),
                 height: plan.as_ref().map(|plan| plan.height),
                 thumb,
@@ -283,19 +283,6 @@ pub fn kind_label(kind: Kind, language: Language) -> &'static str {
 /// A tag as a path segment: lowercase letters, digits and hyphens.
 pub fn slug(text: &str) -> String {
     crate::content::scaffold::slugify(text)
-}
-
-fn mime(file: &str) -> &'static str {
-    match file.rsplit_once('.').map(|(_, extension)| extension.to_ascii_lowercase()).as_deref() {
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("png") => "image/png",
-        Some("gif") => "image/gif",
-        Some("webp") => "image/webp",
-        Some("mp4") => "video/mp4",
-        Some("mov") => "video/quicktime",
-        Some("webm") => "video/webm",
-        _ => "application/octet-stream",
-    }
 }
 
 /// A workflow for its SOP page.
