@@ -1,6 +1,7 @@
 //! `siaran publish`.
 
 use siaran::ledger::{LedgerWriter, load};
+use siaran::publish::token_store::TokenStore;
 use siaran::publish::{JobOutcome, PublishOptions, adapters, engine, lock, publish};
 use siaran::source::Diagnostics;
 
@@ -32,7 +33,9 @@ pub fn run(
     }
     let writer = LedgerWriter::new(&context.root, repository.config.site.timezone);
     let options = PublishOptions { dry_run, only, target };
-    let reports = publish(&repository, &ledger, &writer, &options, &adapters::for_target);
+    let tokens = if dry_run { TokenStore::none() } else { TokenStore::in_repository(&context.root) };
+    let adapter_for = move |target: &siaran::config::Target| adapters::for_target(target, &tokens);
+    let reports = publish(&repository, &ledger, &writer, &options, &adapter_for);
     let mut failed = false;
     for report in &reports {
         let line = match &report.outcome {

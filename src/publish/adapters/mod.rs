@@ -9,9 +9,11 @@ pub mod whatsapp;
 
 use super::adapter::Adapter;
 use crate::config::{Platform, Target};
+use crate::publish::token_store::TokenStore;
 
-/// The adapter for a target, or why there is none.
-pub fn for_target(target: &Target) -> Result<Box<dyn Adapter>, String> {
+/// The adapter for a target, or why there is none. `tokens` keeps what rotates between runs.
+pub fn for_target(target: &Target, tokens: &TokenStore) -> Result<Box<dyn Adapter>, String> {
+    let _ = tokens;
     Ok(match target.platform {
         Platform::Bluesky => Box::new(bluesky::Bluesky::new(target)?),
         Platform::Telegram => Box::new(telegram::Telegram::new(target)?),
