@@ -62,7 +62,9 @@ impl TokenStore {
     pub fn forget(&self, target: &str, names: &[&str]) -> std::io::Result<()> {
         let Some(file) = self.file(target) else { return Ok(()) };
         let mut stored = self.read(target);
-        if names.iter().fold(false, |removed, name| stored.remove(*name).is_some() || removed) {
+        let before = stored.len();
+        stored.retain(|name, _| !names.contains(&name.as_str()));
+        if stored.len() != before {
             let bytes = serde_json::to_vec_pretty(&stored).map_err(std::io::Error::other)?;
             write_atomic(&file, &bytes)?;
             restrict(&file, 0o600)?;
