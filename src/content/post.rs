@@ -339,3 +339,24 @@ fn locate_file(
         }
     }
 }
+
+impl Post {
+    /// Where each medium of the post waits on the archive site from approval on, before the
+    /// post itself is public: `media/HASH.EXT`, named by its content so that nobody can guess
+    /// it and no page links it. Instagram and TikTok fetch photos by URL at publication, so
+    /// the files must be reachable before the post is. In the order of `media`; `None` for a
+    /// file that could not be read.
+    pub fn staged_media(&self) -> Vec<Option<String>> {
+        self.media
+            .iter()
+            .map(|media| {
+                let hashed = self.fingerprint.as_ref()?.media.iter().find(|hashed| hashed.file == media.file)?;
+                let extension = std::path::Path::new(&media.file)
+                    .extension()
+                    .map(|extension| extension.to_string_lossy().to_ascii_lowercase())
+                    .unwrap_or_default();
+                Some(format!("media/{}.{extension}", &fingerprint::hex(&hashed.hash?)[..40]))
+            })
+            .collect()
+    }
+}

@@ -17,7 +17,8 @@ use crate::ledger::FailureClass;
 pub struct OutgoingMedia {
     /// The file in the bundle.
     pub path: PathBuf,
-    /// Its public address on the archive site (platforms that fetch by URL use it).
+    /// Where the archive site serves it from approval on (`Post::staged_media`): platforms
+    /// that fetch media by URL (Instagram, TikTok, Facebook) are given this address.
     pub url: String,
     /// Alt text.
     pub alt: String,

@@ -146,11 +146,12 @@ fn due_jobs<'a>(repository: &'a Repository, ledger: &'a Ledger, options: &Publis
                 media: post
                     .media
                     .iter()
-                    .filter_map(|media| {
+                    .zip(post.staged_media())
+                    .filter_map(|(media, staged)| {
                         let found = media.found.as_ref()?;
                         Some(OutgoingMedia {
                             path: found.path.clone(),
-                            url: format!("{base}/{}/{}", post.id, media.file),
+                            url: format!("{base}/{}", staged?),
                             alt: media.alt.clone(),
                             mime: media.format.map_or("application/octet-stream", MediaFormat::mime),
                         })

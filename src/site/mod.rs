@@ -308,6 +308,19 @@ fn extra_jobs(data: &SiteData<'_>, templates: &templates::Templates) -> Vec<Job>
             jobs.push(Job::Bytes { path: format!("{}{}", view.path, approval::APPROVAL_FILE), bytes });
         }
     }
+    let mut staged_paths = std::collections::BTreeSet::new();
+    for checked in data.repository.posts.iter().filter(|checked| public::stages_media(checked, data.repository.now)) {
+        let post = &checked.post;
+        let hashes = post.fingerprint.as_ref().map(|fingerprint| &fingerprint.media);
+        for ((index, media), staged) in post.media.iter().enumerate().zip(post.staged_media()) {
+            let hash = hashes.and_then(|hashes| hashes.get(index)).and_then(|file| file.hash);
+            if let (Some(found), Some(hash), Some(path)) = (&media.found, hash, staged)
+                && staged_paths.insert(path.clone())
+            {
+                jobs.push(Job::Copy { path, from: found.path.clone(), hash });
+            }
+        }
+    }
     let all: Vec<&view::PostView> = data.views.iter().collect();
     jobs.push(Job::Bytes {
         path: "atom.xml".to_string(),

@@ -46,6 +46,13 @@ pub fn is_public(checked: &CheckedPost, ledger: &Ledger, now: DateTime<FixedOffs
     ledger.is_published_anywhere(&post.id) || post.platforms.is_empty()
 }
 
+/// Whether a post's media wait at their staged addresses (`Post::staged_media`): from the
+/// complete chain until the post expires, published or not, so platforms that fetch media by
+/// URL find them at publication time. The pages themselves stay out until [`is_public`].
+pub fn stages_media(checked: &CheckedPost, now: DateTime<FixedOffset>) -> bool {
+    checked.is_valid && checked.chain.is_complete && checked.post.expires_at.is_none_or(|at| at > now)
+}
+
 /// The posts of the site, newest first. With `drafts`, every loaded post is included and
 /// those that are not public are marked as drafts.
 pub fn select<'a>(repository: &'a Repository, ledger: &Ledger, drafts: bool) -> Vec<SitePost<'a>> {
