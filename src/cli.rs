@@ -3,6 +3,7 @@
 
 mod approve;
 mod check;
+mod daemon;
 mod publish;
 mod scaffold;
 mod site;
@@ -179,6 +180,18 @@ pub enum Command {
         /// Only this target (a file in publish-targets/).
         #[arg(long, value_name = "TARGET")]
         target: Option<String>,
+    },
+    /// Run the office's schedule until stopped: publish on time, rebuild the archive.
+    ///
+    /// Runs the `schedule:` jobs of siaran.yaml (publish, build, report) in the site's time
+    /// zone, and publishes each post within a second of its publish_at. On start it publishes
+    /// what fell due while it was down and rebuilds the site. Holds the publish lock: a
+    /// second daemon or a `siaran publish` refuses while it runs. SIGTERM or Ctrl-C finishes
+    /// the attempt under way and stops. With --clock, time starts there and runs on.
+    Daemon {
+        /// Where the archive site is built.
+        #[arg(long, value_name = "DIR", default_value = "public")]
+        out: PathBuf,
     },
     /// Verify the approvals of a built site offline, with nothing but the site.
     ///
@@ -369,6 +382,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         Command::Build { out, drafts, no_search } => site::build(&context, out, drafts, !no_search),
         Command::Serve { port, drafts } => site::serve(&context, args_clock, port, drafts),
         Command::Publish { dry_run, only, target } => publish::run(&context, dry_run, only, target),
+        Command::Daemon { out } => daemon::run(&context, args_clock, out),
         Command::Verify { site, post } => site::verify(&context, &site, post.as_deref()),
         Command::Sop { command: SopCommand::List } => sop::list(),
         Command::Sop { command: SopCommand::Show { id } } => sop::show(&id),

@@ -9,7 +9,9 @@
 //! - [`chain`]: sign-off chains evaluated against workflows, and where each post stands;
 //! - [`check`]: every validation, yielding a loaded, validated [`check::Repository`];
 //! - [`ledger`]: the append-only publish ledger, folded to each (post, target)'s state;
-//! - [`site`]: the public archive site: pages, feeds, search, images, verification.
+//! - [`publish`]: platform adapters and the engine that sends each approved post once;
+//! - [`site`]: the public archive site: pages, feeds, search, images, verification;
+//! - [`daemon`]: the schedule that runs publishing and builds unattended.
 //!
 //! The binary (`main.rs`, `cli.rs`) parses arguments, calls these, prints, and maps the
 //! outcome to an exit code.
@@ -20,6 +22,7 @@ pub mod chain;
 pub mod check;
 pub mod config;
 pub mod content;
+pub mod daemon;
 pub mod ledger;
 pub mod publish;
 pub mod site;

@@ -1,9 +1,8 @@
-//! `siaran publish`.
+//! `siaran publish`: one pass, with a progress bar on a terminal and one line per job.
 
-use siaran::ledger::{LedgerWriter, load};
+use indicatif::{ProgressBar, ProgressStyle};
 use siaran::publish::token_store::TokenStore;
-use siaran::publish::{JobOutcome, PublishOptions, adapters, engine, lock, publish};
-use siaran::source::Diagnostics;
+use siaran::publish::{JobOutcome, JobReport, Progress, PublishOptions, health, lock, pass};
 
 use super::{CliError, Context, Outcome};
 
@@ -22,41 +21,67 @@ pub fn run(
     } else {
         Some(lock::acquire(&context.root).map_err(|error| CliError::Usage(error.to_string()))?)
     };
-    let mut diagnostics = Diagnostics::default();
-    let ledger = load(&context.root, &mut diagnostics);
-    if diagnostics.iter().any(|d| d.is_error()) {
-        let problems: Vec<_> = diagnostics.iter().collect();
-        let summary = siaran::check::Summary { errors: problems.len(), ..Default::default() };
-        eprint!("{}", siaran::check::format::human(&context.root, &problems, &summary, context.color));
-        eprintln!("error: nothing was published: the ledger must be readable to know what went out");
-        return Ok(Outcome::ProblemsFound);
-    }
-    let writer = LedgerWriter::new(&context.root, repository.config.site.timezone);
-    let options = PublishOptions { dry_run, only, target };
     let tokens = if dry_run { TokenStore::none() } else { TokenStore::in_repository(&context.root) };
-    let adapter_for = move |target: &siaran::config::Target| adapters::for_target(target, &tokens);
-    let reports = publish(&repository, &ledger, &writer, &options, &adapter_for);
+    if !context.quiet {
+        for warning in health::token_warnings(&repository.config, &tokens, repository.now) {
+            eprintln!("warning: {warning}");
+        }
+    }
+    let options = PublishOptions { dry_run, only, target, ..Default::default() };
+    let bar = Bar::new(context.quiet);
+    let reports = match pass::run(&repository, &options, &tokens, &bar) {
+        Ok(reports) => reports,
+        Err(diagnostics) => {
+            let problems: Vec<_> = diagnostics.iter().collect();
+            let summary = siaran::check::Summary { errors: problems.len(), ..Default::default() };
+            eprint!("{}", siaran::check::format::human(&context.root, &problems, &summary, context.color));
+            eprintln!("error: nothing was published: the ledger must be readable to know what went out");
+            return Ok(Outcome::ProblemsFound);
+        }
+    };
+    bar.finish();
     let mut failed = false;
     for report in &reports {
-        let line = match &report.outcome {
-            JobOutcome::Published(copy) => format!("terbit     {}", copy.url),
-            JobOutcome::Reconciled(copy) => format!("sudah ada  {} (dipastikan ke platform)", copy.url),
-            JobOutcome::Failed(class, message) => {
-                failed = true;
-                format!("gagal      {}: {message}", engine::class_name(*class))
-            }
-            JobOutcome::Unknown(message) => {
-                failed = true;
-                format!("tak pasti  {message}")
-            }
-            JobOutcome::Missed => "terlewat   lebih dari publish.max_delay; kirim dengan --only POST".to_string(),
-            JobOutcome::Waiting(message) => format!("menunggu   {message}"),
-            JobOutcome::WouldSend(description) => format!("akan kirim {description}"),
-        };
-        println!("{} → {}: {line}", report.post, report.target);
+        failed |= matches!(report.outcome, JobOutcome::Failed(..) | JobOutcome::Unknown(_));
+        println!("{report}");
     }
     if reports.is_empty() && !context.quiet {
         println!("Tidak ada yang perlu diunggah sekarang.");
     }
     Ok(if failed { Outcome::ProblemsFound } else { Outcome::Success })
+}
+
+/// A progress bar on standard error, shown only on a terminal and for runs worth watching.
+struct Bar {
+    bar: ProgressBar,
+}
+
+impl Bar {
+    fn new(quiet: bool) -> Bar {
+        let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(0) };
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {pos}/{len} unggahan [{bar:30}] {elapsed} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        Bar { bar }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, jobs: usize) {
+        self.bar.set_length(jobs as u64);
+        if jobs < 2 {
+            self.bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        }
+    }
+
+    fn done(&self, report: &JobReport) {
+        self.bar.set_message(format!("{} → {}", report.post, report.target));
+        self.bar.inc(1);
+    }
 }

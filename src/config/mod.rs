@@ -393,14 +393,19 @@ fn check_roles(
     }
 }
 
-/// A light check of a six-field cron expression (seconds first); the daemon parses it fully.
+/// Checks a six-field cron expression (seconds first) with the parser the daemon's
+/// scheduler uses, so a schedule that loads is one the daemon runs.
 fn check_cron(value: Option<&str>, default: &str, key: &str, findings: &mut Vec<Finding>) -> String {
     let Some(text) = value else {
         return default.to_string();
     };
-    let fields: Vec<&str> = text.split_whitespace().collect();
-    let allowed = |c: char| c.is_ascii_alphanumeric() || "*/,-?#".contains(c);
-    if fields.len() != 6 || !fields.iter().all(|field| field.chars().all(allowed)) {
+    let fields = text.split_whitespace().count();
+    let parsed = croner::parser::CronParser::builder()
+        .seconds(croner::parser::Seconds::Required)
+        .dom_and_dow(true)
+        .build()
+        .parse(text);
+    if fields != 6 || parsed.is_err() {
         findings.push(
             Finding::error(
                 Code::ConfigSchedule,

@@ -127,6 +127,7 @@ pub struct RawTarget {
     pub credentials: BTreeMap<String, Scalar>,
     #[serde(default)]
     pub limits: RawLimitOverrides,
+    pub token_expires: Option<Scalar>,
 }
 
 /// Limits a target may tighten or, where the platform allows it, widen.

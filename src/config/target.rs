@@ -106,6 +106,9 @@ pub struct Target {
     pub credentials: BTreeMap<String, String>,
     /// What the account accepts.
     pub limits: Limits,
+    /// The day the account's current token stops working, when the office knows it (a
+    /// Meta user token lives about 60 days): the daemon warns ahead of it.
+    pub token_expires: Option<chrono::NaiveDate>,
 }
 
 /// Loads every `publish-targets/*.yaml`, sorted by id. A missing folder means no targets.
@@ -209,8 +212,30 @@ fn load_target(path: &Path, id: &str, relative: &str, diagnostics: &mut Diagnost
     if let Some(max_media) = raw.limits.max_media {
         limits.max_media = max_media;
     }
+    let token_expires = raw.token_expires.and_then(|value| {
+        let date = crate::source::time::parse_date(&value.0);
+        if date.is_none() {
+            findings.push(
+                Finding::error(
+                    Code::FieldInvalid,
+                    YamlPath::of("token_expires"),
+                    format!("`{}` is not a date", value.0),
+                )
+                .with_hint("write the day the token stops working as YYYY-MM-DD, or remove the line"),
+            );
+        }
+        date
+    });
     diagnostics.extend(findings.into_iter().map(|finding| source.diagnostic(finding)));
-    Some(Target { id: id.to_string(), platform, account: raw.account, api_base: raw.api_base, credentials, limits })
+    Some(Target {
+        id: id.to_string(),
+        platform,
+        account: raw.account,
+        api_base: raw.api_base,
+        credentials,
+        limits,
+        token_expires,
+    })
 }
 
 /// A credential value is a secret in the wrong place when its key says it is secret and

@@ -12,6 +12,8 @@
 //! at a time per platform.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, FixedOffset, TimeDelta};
 use sha2::{Digest, Sha256};
@@ -35,7 +37,23 @@ pub struct PublishOptions {
     pub only: Option<String>,
     /// Only this target.
     pub target: Option<String>,
+    /// Set from outside (a signal) to start no new job; jobs under way finish and are recorded.
+    pub stop: Arc<AtomicBool>,
 }
+
+/// Watches a run: told how many jobs there are, then each one as it ends (from several
+/// threads: one per platform).
+pub trait Progress: Sync {
+    /// The run has this many (post, target) jobs.
+    fn start(&self, _jobs: usize) {}
+    /// One job ended.
+    fn done(&self, _report: &JobReport) {}
+}
+
+/// No one is watching.
+pub struct Quiet;
+
+impl Progress for Quiet {}
 
 /// How one (post, target) went.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,6 +85,25 @@ pub struct JobReport {
     pub outcome: JobOutcome,
 }
 
+/// One line per job, as `siaran publish` prints it and the daemon logs it:
+/// `POST → TARGET: outcome` (the outcome words in the office's language).
+impl std::fmt::Display for JobReport {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "{} → {}: ", self.post, self.target)?;
+        match &self.outcome {
+            JobOutcome::Published(copy) => write!(formatter, "terbit     {}", copy.url),
+            JobOutcome::Reconciled(copy) => write!(formatter, "sudah ada  {} (dipastikan ke platform)", copy.url),
+            JobOutcome::Failed(class, message) => write!(formatter, "gagal      {}: {message}", class_name(*class)),
+            JobOutcome::Unknown(message) => write!(formatter, "tak pasti  {message}"),
+            JobOutcome::Missed => {
+                write!(formatter, "terlewat   lebih dari publish.max_delay; kirim dengan --only POST")
+            }
+            JobOutcome::Waiting(message) => write!(formatter, "menunggu   {message}"),
+            JobOutcome::WouldSend(description) => write!(formatter, "akan kirim {description}"),
+        }
+    }
+}
+
 /// A (post, target) that may need work.
 struct Job<'a> {
     checked: &'a CheckedPost,
@@ -83,9 +120,11 @@ pub fn publish(
     writer: &LedgerWriter,
     options: &PublishOptions,
     adapter_for: &AdapterFor,
+    progress: &dyn Progress,
 ) -> Vec<JobReport> {
     let now = repository.now;
     let jobs = due_jobs(repository, ledger, options);
+    progress.start(jobs.len());
     let mut by_platform: BTreeMap<Platform, Vec<Job<'_>>> = BTreeMap::new();
     for job in jobs {
         by_platform.entry(job.target.platform).or_default().push(job);
@@ -98,8 +137,18 @@ pub fn publish(
                 scope.spawn(move || {
                     jobs.into_iter()
                         .map(|job| {
-                            let outcome = run_job(&job, writer, options, adapter_for, now, max_delay);
-                            JobReport { post: job.outgoing.post.clone(), target: job.outgoing.target.clone(), outcome }
+                            let outcome = if options.stop.load(Ordering::SeqCst) {
+                                JobOutcome::Waiting("stopping: not started".to_string())
+                            } else {
+                                run_job(&job, writer, options, adapter_for, now, max_delay)
+                            };
+                            let report = JobReport {
+                                post: job.outgoing.post.clone(),
+                                target: job.outgoing.target.clone(),
+                                outcome,
+                            };
+                            progress.done(&report);
+                            report
                         })
                         .collect::<Vec<_>>()
                 })
@@ -333,4 +382,24 @@ pub fn class_name(class: FailureClass) -> &'static str {
         FailureClass::RateLimited => "rate_limited",
         FailureClass::Retryable => "retryable",
     }
+}
+
+/// The earliest `publish_at` after now of an approved, valid, unexpired post that some of
+/// its targets still lack: the moment the daemon's precise timer waits for.
+pub fn next_due(repository: &Repository, ledger: &Ledger) -> Option<DateTime<FixedOffset>> {
+    let now = repository.now;
+    repository
+        .posts
+        .iter()
+        .filter(|checked| checked.is_valid && checked.chain.is_complete)
+        .filter_map(|checked| {
+            let post = &checked.post;
+            let at = post.publish_at.filter(|at| *at > now)?;
+            let lacking = post.platforms.iter().any(|target| {
+                repository.config.targets.contains_key(target)
+                    && ledger.state(&post.id, target).is_none_or(|state| state.published.is_none())
+            });
+            (lacking && post.expires_at.is_none_or(|expires| expires > at)).then_some(at)
+        })
+        .min()
 }

@@ -1,0 +1,126 @@
+//! The daemon's three jobs, each starting from a freshly loaded repository (posts arrive by
+//! `git pull` while it runs): *publish* (one pass of the engine), *build* (the archive site)
+//! and *report* (the monthly recap). Each returns what it did as log lines; none panics on
+//! bad data — a repository that does not load is reported and the job skipped.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::check::{self, Repository};
+use crate::publish::token_store::TokenStore;
+use crate::publish::{JobOutcome, PublishOptions, Quiet, health, pass};
+use crate::site::{self, BuildOptions};
+use crate::source::Diagnostics;
+
+/// What the daemon can be asked to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Task {
+    /// Publish what is due.
+    Publish,
+    /// Rebuild the archive site.
+    Build,
+    /// Write the monthly recap.
+    Report,
+}
+
+impl Task {
+    /// The task's name in logs and in `schedule:`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Task::Publish => "publish",
+            Task::Build => "build",
+            Task::Report => "report",
+        }
+    }
+}
+
+/// What a job did.
+#[derive(Debug, Default)]
+pub struct JobLog {
+    /// Lines worth logging at info level.
+    pub lines: Vec<String>,
+    /// Problems.
+    pub errors: Vec<String>,
+    /// When the next scheduled post is due (after a publish or build job).
+    pub next_due: Option<DateTime<FixedOffset>>,
+    /// Whether a post went live (or was found live): the archive should show it.
+    pub went_live: bool,
+}
+
+/// Loads the repository at `now`, or says why it cannot be used.
+pub fn load(root: &Path, now: DateTime<FixedOffset>) -> Result<Repository, String> {
+    let loaded = check::load(root, now);
+    if loaded.has_config_errors() {
+        let count = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+        return Err(format!("the configuration has {count} error(s); run `siaran check` to see them"));
+    }
+    loaded.repository.ok_or_else(|| "the repository could not be loaded; run `siaran check`".to_string())
+}
+
+/// Runs one task at `now`. `stop` is raised by a signal: no new attempt starts after it.
+pub fn run(task: Task, root: &Path, out: &Path, now: DateTime<FixedOffset>, stop: &Arc<AtomicBool>) -> JobLog {
+    let mut log = JobLog::default();
+    let repository = match load(root, now) {
+        Ok(repository) => repository,
+        Err(error) => {
+            log.errors.push(error);
+            return log;
+        }
+    };
+    match task {
+        Task::Publish => publish(&repository, stop, &mut log),
+        Task::Build => build(&repository, out, &mut log),
+        Task::Report => {
+            log.lines.push("report: the monthly recap is not produced by the daemon yet".to_string());
+        }
+    }
+    log.next_due = pass::next_due(&repository);
+    log
+}
+
+fn publish(repository: &Repository, stop: &Arc<AtomicBool>, log: &mut JobLog) {
+    let options = PublishOptions { stop: Arc::clone(stop), ..Default::default() };
+    let tokens = TokenStore::in_repository(&repository.root);
+    match pass::run(repository, &options, &tokens, &Quiet) {
+        Ok(reports) => {
+            log.went_live = reports
+                .iter()
+                .any(|report| matches!(report.outcome, JobOutcome::Published(_) | JobOutcome::Reconciled(_)));
+            log.lines.extend(reports.iter().map(ToString::to_string));
+        }
+        Err(diagnostics) => log.errors.push(ledger_problem(&diagnostics)),
+    }
+}
+
+fn build(repository: &Repository, out: &Path, log: &mut JobLog) {
+    let mut diagnostics = Diagnostics::default();
+    let ledger = crate::ledger::load(&repository.root, &mut diagnostics);
+    if diagnostics.iter().any(|diagnostic| diagnostic.is_error()) {
+        log.errors.push(ledger_problem(&diagnostics));
+        return;
+    }
+    let options = BuildOptions { out: out.to_path_buf(), drafts: false, search: true };
+    match site::build(repository, &ledger, &options) {
+        Ok(report) => log.lines.push(format!(
+            "build: {} public post(s), {} file(s) written, {} removed",
+            report.posts, report.written, report.removed
+        )),
+        Err(error) => log.errors.push(format!("build: the site was not built: {error}")),
+    }
+}
+
+fn ledger_problem(diagnostics: &Diagnostics) -> String {
+    let first = diagnostics.iter().find(|d| d.is_error()).map(|d| d.message.clone()).unwrap_or_default();
+    format!("the ledger cannot be read, nothing was sent: {first}; run `siaran check`")
+}
+
+/// Token warnings for the repository at `now`.
+pub fn token_warnings(root: &Path, now: DateTime<FixedOffset>) -> Vec<String> {
+    match load(root, now) {
+        Ok(repository) => health::token_warnings(&repository.config, &TokenStore::in_repository(root), now),
+        Err(_) => Vec::new(),
+    }
+}
