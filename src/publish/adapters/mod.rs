@@ -1,5 +1,5 @@
 //! One adapter per platform, each following `reference/platform-apis.md`. Built so far:
-//! Telegram, Mastodon, Bluesky, YouTube, WhatsApp share links and signed webhooks.
+//! Telegram, Mastodon, Bluesky, YouTube, TikTok, WhatsApp share links and signed webhooks.
 //! [`oauth`] keeps the tokens of the platforms that post as a user; [`video`] reads the
 //! file the video platforms upload.
 
@@ -7,6 +7,8 @@ pub mod bluesky;
 pub mod mastodon;
 pub mod oauth;
 pub mod telegram;
+pub mod tiktok;
+mod tiktok_upload;
 pub mod video;
 pub mod webhook;
 pub mod whatsapp;
@@ -26,6 +28,7 @@ pub fn for_target(target: &Target, tokens: &TokenStore) -> Result<Box<dyn Adapte
         Platform::WhatsappShare => Box::new(whatsapp::WhatsappShare),
         Platform::Webhook => Box::new(webhook::Webhook::new(target)?),
         Platform::Youtube => Box::new(youtube::Youtube::new(target, tokens)?),
+        Platform::Tiktok => Box::new(tiktok::Tiktok::new(target, tokens)?),
         other => return Err(format!("publishing to {} is not built yet", other.display_name())),
     })
 }
