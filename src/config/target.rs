@@ -239,9 +239,13 @@ fn load_target(path: &Path, id: &str, relative: &str, diagnostics: &mut Diagnost
 }
 
 /// A credential value is a secret in the wrong place when its key says it is secret and
-/// the key does not end in `_env` (the name of an environment variable).
+/// the key does not end in `_env` (the name of an environment variable). A plain address
+/// under a `_url` key (an OAuth `token_url`) is public: no query, no user in it.
 fn looks_like_secret(key: &str, value: &str) -> bool {
     if key.ends_with("_env") {
+        return false;
+    }
+    if key.ends_with("_url") && is_plain_address(value) {
         return false;
     }
     let secret_words = ["token", "secret", "password", "passwd", "key", "bearer"];
@@ -252,12 +256,20 @@ fn looks_like_secret(key: &str, value: &str) -> bool {
     key_is_secret || value_is_secret
 }
 
+/// An `http(s)` address without a query, fragment or user part (where secrets hide).
+fn is_plain_address(value: &str) -> bool {
+    let rest = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://"));
+    rest.is_some_and(|rest| !rest.is_empty() && !rest.contains(['?', '#', '@']) && !rest.contains(char::is_whitespace))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn secrets_are_recognised() {
+        assert!(!looks_like_secret("token_url", "https://oauth2.googleapis.com/token"));
+        assert!(looks_like_secret("token_url", "https://example.test/token?access_token=abc"));
         assert!(looks_like_secret("token", "abc"));
         assert!(looks_like_secret("access_token", "EAAB..."));
         assert!(!looks_like_secret("token_env", "SIARAN_TOKEN"));

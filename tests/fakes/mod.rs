@@ -9,7 +9,9 @@
 pub mod bluesky;
 pub mod mastodon;
 pub mod telegram;
+pub mod tiktok;
 pub mod webhook;
+pub mod youtube;
 
 use std::sync::{Arc, Mutex};
 
