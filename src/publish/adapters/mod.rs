@@ -1,11 +1,12 @@
 //! One adapter per platform, each following `reference/platform-apis.md`. Built so far:
-//! Telegram, Mastodon, Bluesky, WhatsApp share links and signed webhooks.
+//! Telegram, Mastodon, Bluesky, X, WhatsApp share links and signed webhooks.
 
 pub mod bluesky;
 pub mod mastodon;
 pub mod telegram;
 pub mod webhook;
 pub mod whatsapp;
+pub mod x;
 
 use super::adapter::Adapter;
 use crate::config::{Platform, Target};
@@ -13,11 +14,11 @@ use crate::publish::token_store::TokenStore;
 
 /// The adapter for a target, or why there is none. `tokens` keeps what rotates between runs.
 pub fn for_target(target: &Target, tokens: &TokenStore) -> Result<Box<dyn Adapter>, String> {
-    let _ = tokens;
     Ok(match target.platform {
         Platform::Bluesky => Box::new(bluesky::Bluesky::new(target)?),
         Platform::Telegram => Box::new(telegram::Telegram::new(target)?),
         Platform::Mastodon => Box::new(mastodon::Mastodon::new(target)?),
+        Platform::X => Box::new(x::X::new(target, tokens.clone())?),
         Platform::WhatsappShare => Box::new(whatsapp::WhatsappShare),
         Platform::Webhook => Box::new(webhook::Webhook::new(target)?),
         other => return Err(format!("publishing to {} is not built yet", other.display_name())),
