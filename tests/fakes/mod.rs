@@ -10,6 +10,7 @@ pub mod bluesky;
 pub mod mastodon;
 pub mod telegram;
 pub mod webhook;
+pub mod x;
 
 use std::sync::{Arc, Mutex};
 
