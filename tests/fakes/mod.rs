@@ -11,6 +11,7 @@ pub mod mastodon;
 pub mod telegram;
 pub mod tiktok;
 pub mod webhook;
+pub mod x;
 pub mod youtube;
 
 use std::sync::{Arc, Mutex};

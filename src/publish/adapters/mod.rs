@@ -1,7 +1,7 @@
 //! One adapter per platform, each following `reference/platform-apis.md`. Built so far:
-//! Telegram, Mastodon, Bluesky, YouTube, TikTok, WhatsApp share links and signed webhooks.
-//! [`oauth`] keeps the tokens of the platforms that post as a user; [`video`] reads the
-//! file the video platforms upload.
+//! Telegram, Mastodon, Bluesky, X, YouTube, TikTok, WhatsApp share links and signed
+//! webhooks. [`oauth`] keeps the tokens of the platforms that post as a user; [`video`]
+//! reads the file the video platforms upload.
 
 pub mod bluesky;
 pub mod mastodon;
@@ -12,6 +12,7 @@ mod tiktok_upload;
 pub mod video;
 pub mod webhook;
 pub mod whatsapp;
+pub mod x;
 pub mod youtube;
 mod youtube_session;
 
@@ -25,6 +26,7 @@ pub fn for_target(target: &Target, tokens: &TokenStore) -> Result<Box<dyn Adapte
         Platform::Bluesky => Box::new(bluesky::Bluesky::new(target)?),
         Platform::Telegram => Box::new(telegram::Telegram::new(target)?),
         Platform::Mastodon => Box::new(mastodon::Mastodon::new(target)?),
+        Platform::X => Box::new(x::X::new(target, tokens.clone())?),
         Platform::WhatsappShare => Box::new(whatsapp::WhatsappShare),
         Platform::Webhook => Box::new(webhook::Webhook::new(target)?),
         Platform::Youtube => Box::new(youtube::Youtube::new(target, tokens)?),

@@ -5,8 +5,9 @@
 
 use std::collections::BTreeMap;
 
+use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
 use crate::config::Target;
 use crate::content::fingerprint::hex;
@@ -82,20 +83,10 @@ impl Webhook {
 
 /// HMAC-SHA256 (RFC 2104), lowercase hex.
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> String {
-    const BLOCK: usize = 64;
-    let mut block = [0u8; BLOCK];
-    if key.len() > BLOCK {
-        block[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let mut inner = Sha256::new();
-    inner.update(block.map(|byte| byte ^ 0x36));
-    inner.update(message);
-    let mut outer = Sha256::new();
-    outer.update(block.map(|byte| byte ^ 0x5c));
-    outer.update(inner.finalize());
-    hex(&outer.finalize())
+    // HMAC takes a key of any length, so this cannot fail.
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else { return String::new() };
+    mac.update(message);
+    hex(&mac.finalize().into_bytes())
 }
 
 impl Adapter for Webhook {
