@@ -387,6 +387,7 @@ mod tests {
             api_base: Some("http://127.0.0.1:9".to_string()),
             credentials: BTreeMap::new(),
             limits: crate::config::Limits::of(crate::config::Platform::Youtube),
+            token_expires: None,
         };
         let youtube = Youtube::new(&target, &TokenStore::none()).expect("adapter");
         let mut post = outgoing("Judul", "Isi");
