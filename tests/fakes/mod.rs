@@ -6,8 +6,12 @@
 
 #![allow(dead_code)]
 
+pub mod archive_host;
 pub mod bluesky;
+pub mod facebook;
+pub mod instagram;
 pub mod mastodon;
+pub mod meta;
 pub mod telegram;
 pub mod tiktok;
 pub mod webhook;
