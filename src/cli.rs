@@ -180,6 +180,16 @@ pub enum Command {
         /// Only this target (a file in publish-targets/).
         #[arg(long, value_name = "TARGET")]
         target: Option<String>,
+        /// Record what you saw after an attempt of unknown outcome (a platform that cannot be
+        /// asked, like Telegram): give this post, --target, and --url or --not-sent.
+        #[arg(long, value_name = "POST", requires = "target", conflicts_with_all = ["dry_run", "only"])]
+        confirm: Option<String>,
+        /// With --confirm: the post is live at this address.
+        #[arg(long, value_name = "URL", requires = "confirm", conflicts_with = "not_sent")]
+        url: Option<String>,
+        /// With --confirm: the post is not on the account; the next run sends it.
+        #[arg(long, requires = "confirm")]
+        not_sent: bool,
     },
     /// Run the office's schedule until stopped: publish on time, rebuild the archive.
     ///
@@ -381,7 +391,10 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         }
         Command::Build { out, drafts, no_search } => site::build(&context, out, drafts, !no_search),
         Command::Serve { port, drafts } => site::serve(&context, args_clock, port, drafts),
-        Command::Publish { dry_run, only, target } => publish::run(&context, dry_run, only, target),
+        Command::Publish { confirm: Some(post), target, url, not_sent, .. } => {
+            publish::confirm(&context, &post, target.as_deref().unwrap_or_default(), url, not_sent)
+        }
+        Command::Publish { dry_run, only, target, .. } => publish::run(&context, dry_run, only, target),
         Command::Daemon { out } => daemon::run(&context, args_clock, out),
         Command::Verify { site, post } => site::verify(&context, &site, post.as_deref()),
         Command::Sop { command: SopCommand::List } => sop::list(),

@@ -93,3 +93,27 @@ fn check_can_report_on_one_post_only() {
     let clean = example().siaran(&["check", "--gate", "content/2026/10"]);
     assert_eq!(clean.exit_code, 0, "every October post is complete: {}", clean.stdout);
 }
+
+#[test]
+fn a_dry_run_shows_what_each_account_would_receive_and_changes_nothing() {
+    let repo = example();
+    let ledger_before = repo.read("ledger/2026-11.jsonl");
+    // Before its time, the approved holiday announcement is not due.
+    let early = common::run_siaran_at(repo.path(), "2026-12-21T08:59:00+07:00", &["publish", "--dry-run"]);
+    assert_eq!(early.exit_code, 0, "{}", early.stderr);
+    assert!(early.stdout.contains("Tidak ada yang perlu diunggah sekarang."), "{}", early.stdout);
+    let run = common::run_siaran_at(repo.path(), "2026-12-21T09:00:10+07:00", &["publish", "--dry-run"]);
+    assert_eq!(run.exit_code, 0, "{}", run.stderr);
+    let jobs: Vec<&str> = run.stdout.lines().filter(|line| line.contains(" → ")).collect();
+    assert_eq!(jobs.len(), 6, "one line per account the post names:\n{}", run.stdout);
+    for target in ["facebook", "instagram", "x", "mastodon", "telegram", "whatsapp"] {
+        let line = format!("2026/12/libur-natal-tahun-baru-layanan-ppid → {target}: akan kirim ");
+        assert!(run.stdout.contains(&line), "{target}:\n{}", run.stdout);
+    }
+    assert!(run.stdout.contains("POST https://api.x.com/2/tweets"), "{}", run.stdout);
+    assert!(run.stdout.contains("Layanan PPID dan pengaduan data pemilih KPU Kabupaten Contoh tutup selama cuti"));
+    assert!(run.stdout.contains("https://arsip.kpu-contoh.example/media/"), "Instagram fetches the staged photo");
+    assert_eq!(repo.read("ledger/2026-11.jsonl"), ledger_before, "nothing recorded");
+    assert!(!repo.path().join("ledger/2026-12.jsonl").exists());
+    assert!(!repo.path().join(".siaran/tokens").exists(), "no token refreshed or stored");
+}

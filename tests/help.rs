@@ -18,6 +18,7 @@ fn every_help_text_is_reviewed() {
         &["verify", "--help"],
         &["serve", "--help"],
         &["publish", "--help"],
+        &["daemon", "--help"],
         &["sop", "--help"],
         &["sop", "show", "--help"],
     ] {

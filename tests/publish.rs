@@ -188,6 +188,42 @@ fn telegram_gets_a_media_group_and_an_unknown_outcome_is_never_resent() {
     let run = publish(&office, &["--target", "telegram"]);
     assert!(run.stdout.contains("cannot be checked now"), "{}", run.stdout);
     assert_eq!(office.telegram.lock().expect("state").messages.len(), sent, "at most once: nothing is sent again");
+    assert!(run.stdout.contains("siaran publish --confirm POST --target TARGET --url URL"), "{}", run.stdout);
+    // A person looks at the channel and records what they saw.
+    let confirm = |args: &[&str]| {
+        let mut all = vec!["--confirm", POST, "--target", "telegram"];
+        all.extend_from_slice(args);
+        publish(&office, &all)
+    };
+    let refused = confirm(&["--url", "t.me/kpukabcontoh_info/1470"]);
+    assert_eq!(refused.exit_code, 1, "not an address: nothing recorded");
+    let run = confirm(&["--url", "https://t.me/kpukabcontoh_info/1470"]);
+    assert_eq!(run.exit_code, 0, "{}{}", run.stdout, run.stderr);
+    let last = events_for(&office, "telegram").pop().expect("an event");
+    assert_eq!((last["event"].as_str(), last["found"].as_bool()), (Some("reconciled"), Some(true)));
+    assert_eq!(last["url"], "https://t.me/kpukabcontoh_info/1470");
+    assert_eq!(last["remote_id"], "1470");
+    let again = confirm(&["--not-sent"]);
+    assert_eq!(again.exit_code, 1, "the outcome is known now: {}", again.stderr);
+    assert!(again.stderr.contains("nothing to confirm"), "{}", again.stderr);
+    let run = publish(&office, &["--target", "telegram"]);
+    assert!(
+        run.stdout.contains("Tidak ada yang perlu diunggah sekarang."),
+        "live, by the person's word: {}",
+        run.stdout
+    );
+    assert_eq!(office.telegram.lock().expect("state").messages.len(), sent);
+
+    // Or: the person saw nothing on the channel, and the next run sends it.
+    let office = crate::office();
+    office.telegram.lock().expect("state").knobs.fail_after_commit = true;
+    publish(&office, &["--target", "telegram"]);
+    office.telegram.lock().expect("state").messages.clear();
+    let run = publish(&office, &["--confirm", POST, "--target", "telegram", "--not-sent"]);
+    assert_eq!(run.exit_code, 0, "{}", run.stderr);
+    let run = publish(&office, &["--target", "telegram"]);
+    assert_eq!(run.exit_code, 0, "{}", run.stdout);
+    assert_eq!(office.telegram.lock().expect("state").messages.len(), 4, "sent again, once");
 
     let office = crate::office();
     office.telegram.lock().expect("state").knobs.rate_limit_next = true;

@@ -59,7 +59,7 @@ fn the_committed_signatures_of_every_fixture_and_the_example_office_verify() {
     let root = common::project_root();
     let run = common::run_siaran(&root, &["check", "--format", "json"]);
     assert_eq!(run.exit_code, 0, "{}", run.stdout);
-    assert_eq!(run.json()["summary"]["complete"], 11);
+    assert_eq!(run.json()["summary"]["complete"], 12);
     // Every sign-off carries a digest and a signature: nothing verifies by omission.
     let mut signoffs = 0;
     for entry in walkdir::WalkDir::new(root.join("content")) {
@@ -411,7 +411,7 @@ fn the_documented_formats_are_enough_to_verify_a_post() {
         }
         checked_posts += 1;
     }
-    assert_eq!(checked_posts, 11);
+    assert_eq!(checked_posts, 12);
 }
 
 fn decode_base64(text: &str) -> Vec<u8> {

@@ -193,11 +193,11 @@ fn drafts_are_previewed_apart_and_marked() {
     assert!(!repo.path().join("public").exists());
     let run = repo.siaran(&["build", "--no-search", "--drafts"]);
     assert_eq!(run.exit_code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("11 unggahan publik, 5 draf"), "{}", run.stdout);
+    assert!(run.stdout.contains("11 unggahan publik, 6 draf"), "{}", run.stdout);
     let preview = repo.path().join(".siaran/pratinjau");
     let page = std::fs::read_to_string(preview.join("2026/11/sosialisasi-pemilih-disabilitas/index.html"))
         .expect("draft page");
-    assert!(page.contains("DRAF — belum disetujui"));
+    assert!(page.contains("DRAF — belum terbit"));
     assert!(page.contains("<meta name=\"robots\" content=\"noindex, nofollow\">"));
     assert_eq!(std::fs::read_to_string(preview.join("robots.txt")).expect("robots"), "User-agent: *\nDisallow: /\n");
 }

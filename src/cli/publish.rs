@@ -1,6 +1,7 @@
 //! `siaran publish`: one pass, with a progress bar on a terminal and one line per job.
 
 use indicatif::{ProgressBar, ProgressStyle};
+use siaran::publish::confirm::{Seen, confirm as record};
 use siaran::publish::token_store::TokenStore;
 use siaran::publish::{JobOutcome, JobReport, Progress, PublishOptions, health, lock, pass};
 
@@ -83,5 +84,47 @@ impl Progress for Bar {
     fn done(&self, report: &JobReport) {
         self.bar.set_message(format!("{} → {}", report.post, report.target));
         self.bar.inc(1);
+    }
+}
+
+/// `publish --confirm POST --target T (--url URL | --not-sent)`.
+pub fn confirm(
+    context: &Context,
+    post: &str,
+    target: &str,
+    url: Option<String>,
+    not_sent: bool,
+) -> Result<Outcome, CliError> {
+    let seen = match (url, not_sent) {
+        (Some(url), false) => Seen::Live(url),
+        (None, true) => Seen::NotThere,
+        _ => return Err(CliError::Usage("--confirm needs --url URL (it is live) or --not-sent".to_string())),
+    };
+    let repository = match super::load_repository(context) {
+        Ok(repository) => repository,
+        Err(outcome) => return Ok(outcome),
+    };
+    let _lock = lock::acquire(&context.root).map_err(|error| CliError::Usage(error.to_string()))?;
+    let mut diagnostics = siaran::source::Diagnostics::default();
+    let ledger = siaran::ledger::load(&context.root, &mut diagnostics);
+    if diagnostics.iter().any(|diagnostic| diagnostic.is_error()) {
+        eprintln!("error: the ledger cannot be read; run `siaran check`");
+        return Ok(Outcome::ProblemsFound);
+    }
+    let writer = siaran::ledger::LedgerWriter::new(&context.root, repository.config.site.timezone);
+    match record(&repository, &ledger, &writer, post, target, &seen) {
+        Ok(()) => {
+            match seen {
+                Seen::Live(url) => println!("Dicatat: {post} → {target} sudah terbit di {url}"),
+                Seen::NotThere => {
+                    println!("Dicatat: {post} → {target} belum terbit; akan dikirim pada putaran berikutnya")
+                }
+            }
+            Ok(Outcome::Success)
+        }
+        Err(error) => {
+            eprintln!("error: nothing was recorded: {error}");
+            Ok(Outcome::ProblemsFound)
+        }
     }
 }

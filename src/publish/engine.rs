@@ -99,7 +99,10 @@ impl std::fmt::Display for JobReport {
                 write!(formatter, "terlewat   lebih dari publish.max_delay; kirim dengan --only POST")
             }
             JobOutcome::Waiting(message) => write!(formatter, "menunggu   {message}"),
-            JobOutcome::WouldSend(description) => write!(formatter, "akan kirim {description}"),
+            JobOutcome::WouldSend(description) => {
+                // A caption's own lines, indented under the job's line.
+                write!(formatter, "akan kirim {}", description.replace('\n', "\n    "))
+            }
         }
     }
 }

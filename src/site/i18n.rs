@@ -151,7 +151,7 @@ const STRINGS: &[(&str, [&str; 2])] = &[
             "Sorry, the page you are looking for does not exist. The address may be mistyped, or the page has moved.",
         ],
     ),
-    ("draft_banner", ["DRAF — belum disetujui", "DRAFT — not approved"]),
+    ("draft_banner", ["DRAF — belum terbit", "DRAFT — not published"]),
     ("workflow", ["Alur", "Workflow"]),
     ("revision", ["Revisi", "Revision"]),
     ("effective", ["Berlaku sejak", "In force from"]),

@@ -107,7 +107,7 @@ impl Adapter for Telegram {
 
     fn reconcile(&self, _: &Outgoing, _: &BTreeMap<String, String>) -> Result<Option<Published>, AttemptError> {
         Err(AttemptError::Unknown(
-            "Telegram cannot be asked whether the message was sent; check the channel, then record the outcome by hand"
+            "Telegram cannot be asked whether the message was sent; look at the channel, then record what you saw: `siaran publish --confirm POST --target TARGET --url URL` (or `--not-sent`)"
                 .to_string(),
         ))
     }
