@@ -400,3 +400,38 @@ fn events_for_post(office: &Office, post: &str) -> Vec<serde_json::Value> {
         .filter(|event| event["post"] == post)
         .collect()
 }
+
+#[test]
+fn the_bluesky_session_is_kept_between_runs_and_renewed_when_it_expires() {
+    let (office, pds, _server) = bluesky_office();
+    pds.lock().expect("state").knobs.fail_after_commit = true;
+    assert_eq!(publish_bluesky(&office).exit_code, 1);
+    // The next run reconciles with the kept session: no second login.
+    let run = publish_bluesky(&office);
+    assert!(run.stdout.contains("sudah ada"), "{}", run.stdout);
+    assert_eq!(pds.lock().expect("state").sessions, 1, "one login for both runs (30 per 5 minutes allowed)");
+    let kept = office.repo.read(".siaran/tokens/bluesky.json");
+    assert!(kept.contains("fake-refresh-jwt-1") && !kept.contains(BLUESKY_PASSWORD), "the session, never the password");
+
+    // Two hours later the access token has expired: refreshSession, not a new login.
+    let (office, pds, _server) = bluesky_office();
+    pds.lock().expect("state").knobs.fail_after_commit = true;
+    publish_bluesky(&office);
+    pds.lock().expect("state").expire_access_next = true;
+    let run = publish_bluesky(&office);
+    assert!(run.stdout.contains("sudah ada"), "{}", run.stdout);
+    {
+        let pds = pds.lock().expect("state");
+        assert_eq!((pds.sessions, pds.refreshes), (1, 1));
+    }
+    // A refresh token the PDS no longer honours: one new login, and the post goes out.
+    let (office, pds, _server) = bluesky_office();
+    office.repo.write(
+        ".siaran/tokens/bluesky.json",
+        r#"{"access_jwt":"stale","refresh_jwt":"revoked","did":"did:plc:kpukabcontohfake"}"#,
+    );
+    let run = publish_bluesky(&office);
+    assert_eq!(run.exit_code, 0, "{}{}", run.stdout, run.stderr);
+    let pds = pds.lock().expect("state");
+    assert_eq!((pds.sessions, pds.refreshes, pds.records.len()), (1, 0, 1));
+}

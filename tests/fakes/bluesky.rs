@@ -1,4 +1,6 @@
 //! A fake Bluesky PDS: `createSession` (401 AuthenticationRequired for a bad app password),
+//! `refreshSession` (refresh tokens rotate; an old one is 400 ExpiredToken), access tokens
+//! that expire on demand (400 ExpiredToken, as after two hours),
 //! `uploadBlob` (a blob reference), `createRecord` (checks the TID `rkey` and every facet's
 //! UTF-8 byte offsets; "5xx after commit"), `getRecord` (400 RecordNotFound), XRPC errors
 //! `{error, message}` and `RateLimit-*` headers.
@@ -23,8 +25,16 @@ pub struct Pds {
     /// rkey → record.
     pub records: BTreeMap<String, Value>,
     pub blobs: usize,
+    /// Logins (`createSession`).
     pub sessions: usize,
+    /// Renewals (`refreshSession`).
+    pub refreshes: usize,
+    /// The next call with the current access token answers 400 ExpiredToken.
+    pub expire_access_next: bool,
     pub knobs: Knobs,
+    access: String,
+    refresh: String,
+    issued: usize,
 }
 
 impl Pds {
@@ -33,7 +43,29 @@ impl Pds {
     }
 }
 
-const TOKEN: &str = "fake-access-jwt";
+impl Pds {
+    /// Issues a new token pair, retiring the old one.
+    fn issue(&mut self) -> Value {
+        self.issued += 1;
+        self.access = format!("fake-access-jwt-{}", self.issued);
+        self.refresh = format!("fake-refresh-jwt-{}", self.issued);
+        json!({ "accessJwt": self.access, "refreshJwt": self.refresh, "handle": "kpukabcontoh.bsky.social", "did": DID })
+    }
+
+    /// Checks the bearer token: `None` when it may go on, else the XRPC error to answer.
+    fn check(&mut self, headers: &HeaderMap) -> Option<Response> {
+        let bearer = headers.get("authorization").and_then(|value| value.to_str().ok()).unwrap_or_default();
+        if self.access.is_empty() || bearer != format!("Bearer {}", self.access) {
+            return Some(xrpc_error(StatusCode::BAD_REQUEST, "InvalidToken", "Bad token"));
+        }
+        if std::mem::take(&mut self.expire_access_next) {
+            self.access.clear();
+            return Some(xrpc_error(StatusCode::BAD_REQUEST, "ExpiredToken", "Token has expired"));
+        }
+        None
+    }
+}
+
 const DID: &str = "did:plc:kpukabcontohfake";
 
 fn xrpc_error(status: StatusCode, name: &str, message: &str) -> Response {
@@ -48,14 +80,11 @@ fn xrpc_error(status: StatusCode, name: &str, message: &str) -> Response {
     (status, headers, axum::Json(json!({ "error": name, "message": message }))).into_response()
 }
 
-fn authorized(headers: &HeaderMap) -> bool {
-    headers.get("authorization").and_then(|value| value.to_str().ok()) == Some(&format!("Bearer {TOKEN}"))
-}
-
 /// The fake's routes.
 pub fn app(state: Shared<Pds>) -> Router {
     Router::new()
         .route("/xrpc/com.atproto.server.createSession", post(session))
+        .route("/xrpc/com.atproto.server.refreshSession", post(refresh))
         .route("/xrpc/com.atproto.repo.uploadBlob", post(upload))
         .route("/xrpc/com.atproto.repo.createRecord", post(create))
         .route("/xrpc/com.atproto.repo.getRecord", get(record))
@@ -68,16 +97,26 @@ async fn session(State(state): State<Shared<Pds>>, axum::Json(body): axum::Json<
         return xrpc_error(StatusCode::UNAUTHORIZED, "AuthenticationRequired", "Invalid identifier or password");
     }
     state.sessions += 1;
-    axum::Json(json!({ "accessJwt": TOKEN, "refreshJwt": "fake-refresh", "handle": body["identifier"], "did": DID }))
-        .into_response()
+    axum::Json(state.issue()).into_response()
+}
+
+async fn refresh(State(state): State<Shared<Pds>>, headers: HeaderMap) -> Response {
+    let mut state = state.lock().expect("state");
+    let bearer = headers.get("authorization").and_then(|value| value.to_str().ok()).unwrap_or_default();
+    if state.refresh.is_empty() || bearer != format!("Bearer {}", state.refresh) {
+        return xrpc_error(StatusCode::BAD_REQUEST, "ExpiredToken", "Token has been revoked");
+    }
+    state.refreshes += 1;
+    axum::Json(state.issue()).into_response()
 }
 
 async fn upload(State(state): State<Shared<Pds>>, headers: HeaderMap, body: Bytes) -> Response {
-    if !authorized(&headers) {
-        return xrpc_error(StatusCode::UNAUTHORIZED, "AuthMissing", "Authentication Required");
+    let mut state = state.lock().expect("state");
+    if let Some(refused) = state.check(&headers) {
+        return refused;
     }
     let mime = headers.get("content-type").and_then(|value| value.to_str().ok()).unwrap_or_default().to_string();
-    state.lock().expect("state").blobs += 1;
+    state.blobs += 1;
     axum::Json(json!({ "blob": { "$type": "blob", "ref": { "$link": format!("bafkreifake{}", body.len()) }, "mimeType": mime, "size": body.len() } })).into_response()
 }
 
@@ -88,10 +127,10 @@ fn is_tid(rkey: &str) -> bool {
 }
 
 async fn create(State(state): State<Shared<Pds>>, headers: HeaderMap, axum::Json(body): axum::Json<Value>) -> Response {
-    if !authorized(&headers) {
-        return xrpc_error(StatusCode::UNAUTHORIZED, "AuthMissing", "Authentication Required");
-    }
     let mut state = state.lock().expect("state");
+    if let Some(refused) = state.check(&headers) {
+        return refused;
+    }
     if std::mem::take(&mut state.knobs.rate_limit_next) {
         return xrpc_error(StatusCode::TOO_MANY_REQUESTS, "RateLimitExceeded", "Rate Limit Exceeded");
     }
@@ -139,10 +178,10 @@ async fn record(
     headers: HeaderMap,
     Query(query): Query<BTreeMap<String, String>>,
 ) -> Response {
-    if !authorized(&headers) {
-        return xrpc_error(StatusCode::UNAUTHORIZED, "AuthMissing", "Authentication Required");
+    let mut state = state.lock().expect("state");
+    if let Some(refused) = state.check(&headers) {
+        return refused;
     }
-    let state = state.lock().expect("state");
     match query.get("rkey").and_then(|rkey| state.records.get(rkey).map(|record| (rkey, record))) {
         Some((rkey, record)) => {
             axum::Json(json!({ "uri": format!("at://{DID}/app.bsky.feed.post/{rkey}"), "value": record }))

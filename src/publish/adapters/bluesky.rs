@@ -1,5 +1,7 @@
 //! Bluesky (AT Protocol): a session from `com.atproto.server.createSession` with an app
-//! password (once per run: the PDS allows 30 a 5 minutes), photos through
+//! password — cached in the token store between jobs and runs, because the PDS allows only
+//! 30 logins in 5 minutes and 300 a day; an expired access token (400 `ExpiredToken`) is
+//! renewed with `refreshSession`, and only when that fails is a new login made — photos through
 //! `com.atproto.repo.uploadBlob`, and the post through `com.atproto.repo.createRecord` with an
 //! `rkey` siaran chooses: a TID made from the post's time and a hash of (post, target), so
 //! every attempt for one post uses the same key. It is recorded before the call; after an
@@ -16,19 +18,35 @@ use crate::ledger::FailureClass;
 use crate::publish::adapter::{Adapter, AttemptError, Journal, Outgoing, Published, RetryAt};
 use crate::publish::http;
 use crate::publish::secret::{self, Secret};
+use crate::publish::token_store::TokenStore;
+
+/// Names in the token store.
+const ACCESS_JWT: &str = "access_jwt";
+const REFRESH_JWT: &str = "refresh_jwt";
+const DID: &str = "did";
 
 /// A Bluesky account.
 pub struct Bluesky {
+    target: String,
     base: String,
     handle: String,
     password: Result<Secret, String>,
+    tokens: TokenStore,
+}
+
+/// A logged-in session: the access token and the account's DID.
+struct Session {
+    access: Secret,
+    did: String,
 }
 
 impl Bluesky {
     /// From a target: `api_base` (the PDS, default https://bsky.social), the account's
     /// handle as `account`, and `password_env` (an app password).
-    pub fn new(target: &Target) -> Result<Bluesky, String> {
+    pub fn new(target: &Target, tokens: &TokenStore) -> Result<Bluesky, String> {
         Ok(Bluesky {
+            target: target.id.clone(),
+            tokens: tokens.clone(),
             base: target
                 .api_base
                 .clone()
@@ -40,7 +58,16 @@ impl Bluesky {
         })
     }
 
-    fn session(&self, client: &reqwest::blocking::Client) -> Result<(String, String), AttemptError> {
+    /// The cached session, or a new login.
+    fn session(&self, client: &reqwest::blocking::Client) -> Result<Session, AttemptError> {
+        match (self.tokens.get(&self.target, ACCESS_JWT), self.tokens.get(&self.target, DID)) {
+            (Some(access), Some(did)) => Ok(Session { access, did: did.expose().to_string() }),
+            _ => self.login(client),
+        }
+    }
+
+    /// `createSession` with the app password; the session is kept for later jobs and runs.
+    fn login(&self, client: &reqwest::blocking::Client) -> Result<Session, AttemptError> {
         let password =
             self.password.as_ref().map_err(|error| AttemptError::failed(FailureClass::Auth, error.clone()))?;
         let response = client
@@ -49,13 +76,105 @@ impl Bluesky {
             .send()
             .map_err(http::transport)?;
         if !response.status().is_success() {
-            return Err(never_created(error_of(response)));
+            return Err(never_created(Answer::read(response).error()));
         }
-        let body: Value = response.json().unwrap_or(Value::Null);
-        Ok((
-            body["accessJwt"].as_str().unwrap_or_default().to_string(),
-            body["did"].as_str().unwrap_or_default().to_string(),
-        ))
+        self.keep(response.json().unwrap_or(Value::Null))
+    }
+
+    /// `refreshSession` with the stored refresh token, or a new login if that is refused.
+    fn renew(&self, client: &reqwest::blocking::Client) -> Result<Session, AttemptError> {
+        let Some(refresh) = self.tokens.get(&self.target, REFRESH_JWT) else {
+            return self.login(client);
+        };
+        let response = client
+            .post(format!("{}/xrpc/com.atproto.server.refreshSession", self.base))
+            .bearer_auth(refresh.expose())
+            .send()
+            .map_err(http::transport)
+            .map_err(never_created)?;
+        if response.status().is_success() {
+            return self.keep(response.json().unwrap_or(Value::Null));
+        }
+        let _ = self.tokens.forget(&self.target, &[ACCESS_JWT, REFRESH_JWT, DID]);
+        self.login(client)
+    }
+
+    fn keep(&self, body: Value) -> Result<Session, AttemptError> {
+        let (Some(access), Some(did)) = (body["accessJwt"].as_str(), body["did"].as_str()) else {
+            return Err(AttemptError::failed(FailureClass::Retryable, "the PDS answered a login without a session"));
+        };
+        let session = Session { access: Secret::new(access), did: did.to_string() };
+        let refresh = Secret::new(body["refreshJwt"].as_str().unwrap_or_default());
+        // Best effort: a session that is not kept only costs a login next time.
+        let _ = self
+            .tokens
+            .put(&self.target, &[(ACCESS_JWT, &session.access), (REFRESH_JWT, &refresh), (DID, &Secret::new(did))]);
+        Ok(session)
+    }
+
+    /// Sends a call with the session's token; after `ExpiredToken` (or a token the PDS no
+    /// longer knows) renews the session once and sends it again.
+    fn authorized(
+        &self,
+        client: &reqwest::blocking::Client,
+        session: &mut Session,
+        send: impl Fn(&Session) -> Result<reqwest::blocking::Response, AttemptError>,
+    ) -> Result<Answer, AttemptError> {
+        let answer = Answer::read(send(session)?);
+        if !answer.is_token_problem() {
+            return Ok(answer);
+        }
+        *session = self.renew(client)?;
+        Ok(Answer::read(send(session)?))
+    }
+}
+
+/// An XRPC answer, read whole: its status, `RateLimit-Reset`, and JSON body.
+struct Answer {
+    status: u16,
+    reset: Option<chrono::DateTime<chrono::FixedOffset>>,
+    body: Value,
+}
+
+impl Answer {
+    fn read(response: reqwest::blocking::Response) -> Answer {
+        let status = response.status().as_u16();
+        let reset = response
+            .headers()
+            .get("ratelimit-reset")
+            .and_then(|value| value.to_str().ok())
+            .and_then(|text| text.parse::<i64>().ok())
+            .and_then(|seconds| chrono::DateTime::from_timestamp(seconds, 0))
+            .map(|at| at.fixed_offset());
+        Answer { status, reset, body: response.json().unwrap_or(Value::Null) }
+    }
+
+    fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    fn error_name(&self) -> &str {
+        self.body["error"].as_str().unwrap_or_default()
+    }
+
+    /// The session's token is expired or unknown: renew it.
+    fn is_token_problem(&self) -> bool {
+        matches!(self.status, 400 | 401) && matches!(self.error_name(), "ExpiredToken" | "InvalidToken" | "AuthMissing")
+    }
+
+    /// Reads an XRPC error `{error, message}`.
+    fn error(&self) -> AttemptError {
+        let message = format!("{}: {}", self.error_name(), self.body["message"].as_str().unwrap_or_default());
+        match (self.status, self.error_name()) {
+            (429, _) => AttemptError::Failed {
+                class: FailureClass::RateLimited,
+                message,
+                retry_at: Some(self.reset.map_or_else(|| http::after_seconds(300), RetryAt::At)),
+            },
+            (401, _) | (400, "ExpiredToken" | "InvalidToken") => AttemptError::failed(FailureClass::Auth, message),
+            (400..=499, _) => AttemptError::failed(FailureClass::Content, message),
+            (status, _) => AttemptError::Unknown(format!("the server answered {status}: {message}")),
+        }
     }
 }
 
@@ -64,31 +183,6 @@ fn never_created(error: AttemptError) -> AttemptError {
     match error {
         AttemptError::Unknown(message) => AttemptError::failed(FailureClass::Retryable, message),
         other => other,
-    }
-}
-
-/// Reads an XRPC error: `{error, message}`, with `RateLimit-Reset` in epoch seconds.
-fn error_of(response: reqwest::blocking::Response) -> AttemptError {
-    let status = response.status().as_u16();
-    let reset = response
-        .headers()
-        .get("ratelimit-reset")
-        .and_then(|value| value.to_str().ok())
-        .and_then(|text| text.parse::<i64>().ok())
-        .and_then(|seconds| chrono::DateTime::from_timestamp(seconds, 0))
-        .map(|at| at.fixed_offset());
-    let body: Value = response.json().unwrap_or(Value::Null);
-    let name = body["error"].as_str().unwrap_or_default();
-    let message = format!("{name}: {}", body["message"].as_str().unwrap_or_default());
-    match (status, name) {
-        (429, _) => AttemptError::Failed {
-            class: FailureClass::RateLimited,
-            message,
-            retry_at: Some(reset.map_or_else(|| http::after_seconds(300), RetryAt::At)),
-        },
-        (401, _) | (400, "ExpiredToken" | "InvalidToken") => AttemptError::failed(FailureClass::Auth, message),
-        (400..=499, _) => AttemptError::failed(FailureClass::Content, message),
-        _ => AttemptError::Unknown(format!("the server answered {status}: {message}")),
     }
 }
 
@@ -131,24 +225,27 @@ impl Adapter for Bluesky {
 
     fn publish(&self, outgoing: &Outgoing, _: &mut dyn Journal) -> Result<Published, AttemptError> {
         let client = http::client();
-        let (token, did) = self.session(&client)?;
+        let mut session = self.session(&client)?;
         let mut images = Vec::new();
         for media in outgoing.media.iter().filter(|media| media.mime.starts_with("image/")).take(4) {
             let bytes = std::fs::read(&media.path).map_err(|error| {
                 AttemptError::failed(FailureClass::Content, format!("cannot read {}: {error}", media.path.display()))
             })?;
-            let response = client
-                .post(format!("{}/xrpc/com.atproto.repo.uploadBlob", self.base))
-                .bearer_auth(&token)
-                .header("Content-Type", media.mime)
-                .body(bytes)
-                .send()
-                .map_err(http::transport)?;
-            if !response.status().is_success() {
-                return Err(never_created(error_of(response)));
+            let response = self
+                .authorized(&client, &mut session, |session| {
+                    client
+                        .post(format!("{}/xrpc/com.atproto.repo.uploadBlob", self.base))
+                        .bearer_auth(session.access.expose())
+                        .header("Content-Type", media.mime)
+                        .body(bytes.clone())
+                        .send()
+                        .map_err(http::transport)
+                })
+                .map_err(never_created)?;
+            if !response.is_success() {
+                return Err(never_created(response.error()));
             }
-            let body: Value = response.json().unwrap_or(Value::Null);
-            images.push(json!({ "alt": media.alt, "image": body["blob"] }));
+            images.push(json!({ "alt": media.alt, "image": response.body["blob"] }));
         }
         let rkey = record_key(outgoing, outgoing.due_micros);
         let mut record = json!({
@@ -161,19 +258,23 @@ impl Adapter for Bluesky {
         if !images.is_empty() {
             record["embed"] = json!({ "$type": "app.bsky.embed.images", "images": images });
         }
-        let response = client
-            .post(format!("{}/xrpc/com.atproto.repo.createRecord", self.base))
-            .bearer_auth(&token)
-            .json(&json!({ "repo": did, "collection": "app.bsky.feed.post", "rkey": rkey, "record": record }))
-            .send()
-            .map_err(http::transport)?;
-        if response.status().is_success() {
+        let response = self.authorized(&client, &mut session, |session| {
+            client
+                .post(format!("{}/xrpc/com.atproto.repo.createRecord", self.base))
+                .bearer_auth(session.access.expose())
+                .json(
+                    &json!({ "repo": session.did, "collection": "app.bsky.feed.post", "rkey": rkey, "record": record }),
+                )
+                .send()
+                .map_err(http::transport)
+        })?;
+        if response.is_success() {
             return Ok(Published {
                 url: format!("https://bsky.app/profile/{}/post/{rkey}", self.handle),
                 remote_id: rkey,
             });
         }
-        Err(error_of(response))
+        Err(response.error())
     }
 
     fn reconcile(
@@ -182,28 +283,24 @@ impl Adapter for Bluesky {
         handles: &BTreeMap<String, String>,
     ) -> Result<Option<Published>, AttemptError> {
         let client = http::client();
-        let (token, did) = self.session(&client)?;
+        let mut session = self.session(&client)?;
         let rkey = handles.get("rkey").cloned().unwrap_or_else(|| record_key(outgoing, outgoing.due_micros));
-        let response = client
-            .get(format!("{}/xrpc/com.atproto.repo.getRecord", self.base))
-            .query(&[("repo", did.as_str()), ("collection", "app.bsky.feed.post"), ("rkey", rkey.as_str())])
-            .bearer_auth(&token)
-            .send()
-            .map_err(http::transport)?;
-        match response.status().as_u16() {
-            200 => Ok(Some(Published {
+        let response = self.authorized(&client, &mut session, |session| {
+            client
+                .get(format!("{}/xrpc/com.atproto.repo.getRecord", self.base))
+                .query(&[("repo", session.did.as_str()), ("collection", "app.bsky.feed.post"), ("rkey", rkey.as_str())])
+                .bearer_auth(session.access.expose())
+                .send()
+                .map_err(http::transport)
+        })?;
+        match (response.status, response.error_name()) {
+            (200, _) => Ok(Some(Published {
                 url: format!("https://bsky.app/profile/{}/post/{rkey}", self.handle),
                 remote_id: rkey,
             })),
-            400 => {
-                let body: Value = response.json().unwrap_or(Value::Null);
-                if body["error"] == "RecordNotFound" {
-                    Ok(None)
-                } else {
-                    Err(AttemptError::Unknown(format!("getRecord: {}", body["error"])))
-                }
-            }
-            _ => Err(error_of(response)),
+            (400, "RecordNotFound") => Ok(None),
+            (400, name) => Err(AttemptError::Unknown(format!("getRecord: {name}"))),
+            _ => Err(response.error()),
         }
     }
 

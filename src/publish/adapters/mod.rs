@@ -25,7 +25,7 @@ use crate::publish::token_store::TokenStore;
 /// The adapter for a target, or why it cannot be made (a setting missing from its file). `tokens` keeps what rotates between runs.
 pub fn for_target(target: &Target, tokens: &TokenStore) -> Result<Box<dyn Adapter>, String> {
     Ok(match target.platform {
-        Platform::Bluesky => Box::new(bluesky::Bluesky::new(target)?),
+        Platform::Bluesky => Box::new(bluesky::Bluesky::new(target, tokens)?),
         Platform::Telegram => Box::new(telegram::Telegram::new(target)?),
         Platform::Mastodon => Box::new(mastodon::Mastodon::new(target)?),
         Platform::X => Box::new(x::X::new(target, tokens.clone())?),
