@@ -1,7 +1,10 @@
 //! Crash safety: `siaran publish` is killed (SIGKILL) at random moments, again and again,
-//! while it publishes to fake platforms that answer slowly and — like Mastodon after an
-//! hour — have forgotten idempotency keys. After every round it is simply started again.
-//! At the end each post must exist exactly once on each platform: none lost, none twice.
+//! while it publishes to three fake platforms at once, each with its own recovery path:
+//! Mastodon that — as after an hour — has forgotten idempotency keys (list-and-match),
+//! a Facebook Page that answers slowly and never had keys (list-and-match), and Bluesky
+//! (a record key chosen in advance, then `getRecord`). After every round it is simply
+//! started again. At the end each post must exist exactly once on each platform: none
+//! lost, none twice.
 
 mod common;
 mod fakes;
@@ -10,10 +13,12 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::TestRepo;
-use fakes::mastodon;
+use fakes::{bluesky, facebook, mastodon};
 
 const DUE: &str = "2026-11-23T13:00:30+07:00";
 const TOKEN: &str = "canary-crash-token";
+const PAGE_TOKEN: &str = "canary-crash-page-token";
+const APP_PASSWORD: &str = "canary-crash-app-password";
 const POSTS: usize = 5;
 const ROUNDS: usize = 50;
 
@@ -32,8 +37,10 @@ fn publish(repo: &TestRepo) -> Command {
     command
         .arg("--root")
         .arg(repo.path())
-        .args(["--clock", DUE, "--color", "never", "publish", "--target", "mastodon"])
+        .args(["--clock", DUE, "--color", "never", "publish"])
         .env("SIARAN_MASTODON_TOKEN", TOKEN)
+        .env("SIARAN_FACEBOOK_TOKEN", PAGE_TOKEN)
+        .env("SIARAN_BLUESKY_PASSWORD", APP_PASSWORD)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     command
@@ -50,12 +57,30 @@ fn killing_the_publisher_at_random_never_loses_or_doubles_a_post() {
     }
     let server = fakes::spawn(mastodon::app(state.clone()));
     repo.replace("publish-targets/mastodon.yaml", "https://sosmed.kpu-contoh.example", &server.base);
+    let page = facebook::Page::new("100000000000001", PAGE_TOKEN);
+    page.lock().expect("page").knobs.latency_ms = 120;
+    let page_server = fakes::spawn(facebook::app(page.clone()));
+    repo.replace(
+        "publish-targets/facebook.yaml",
+        "https://graph.facebook.com/v21.0",
+        &format!("{}/v21.0", page_server.base),
+    );
+    let pds = bluesky::Pds::new(APP_PASSWORD);
+    pds.lock().expect("pds").knobs.latency_ms = 60;
+    let pds_server = fakes::spawn(bluesky::app(pds.clone()));
+    repo.write(
+        "publish-targets/bluesky.yaml",
+        format!(
+            "platform: bluesky\naccount: kpukabcontoh.bsky.social\napi_base: {}\ncredentials: {{ password_env: SIARAN_BLUESKY_PASSWORD }}\n",
+            pds_server.base
+        ),
+    );
     for number in 1..=POSTS {
         let file = format!("content/2026/11/uji-ketahanan-{number}/index.md");
         repo.write(
             &file,
             format!(
-                "---\ntitle: \"Uji ketahanan {number}\"\nkind: pengumuman\nworkflow: cepat\nplatforms: [mastodon]\npublish_at: 2026-11-23T13:00:00+07:00\ncaption: \"Pengumuman uji ketahanan nomor {number}.\"\nmedia:\n  - {{ file: foto.jpg, alt: \"Foto uji {number}\" }}\nsignoffs:\n  - {{ step: draf, by: bayu, at: 2026-11-22T08:00:00+07:00, decision: approve }}\n  - {{ step: periksa, by: hendra, at: 2026-11-22T08:20:00+07:00, decision: approve }}\n  - {{ step: setujui, by: agus, at: 2026-11-22T08:40:00+07:00, decision: approve }}\n---\nIsi {number}.\n"
+                "---\ntitle: \"Uji ketahanan {number}\"\nkind: pengumuman\nworkflow: cepat\nplatforms: [mastodon, facebook, bluesky]\npublish_at: 2026-11-23T13:00:00+07:00\ncaption: \"Pengumuman uji ketahanan nomor {number}.\"\nmedia:\n  - {{ file: foto.jpg, alt: \"Foto uji {number}\" }}\nsignoffs:\n  - {{ step: draf, by: bayu, at: 2026-11-22T08:00:00+07:00, decision: approve }}\n  - {{ step: periksa, by: hendra, at: 2026-11-22T08:20:00+07:00, decision: approve }}\n  - {{ step: setujui, by: agus, at: 2026-11-22T08:40:00+07:00, decision: approve }}\n---\nIsi {number}.\n"
             ),
         );
         std::fs::copy(
@@ -90,19 +115,38 @@ fn killing_the_publisher_at_random_never_loses_or_doubles_a_post() {
     }
     assert!(last.contains("Tidak ada yang perlu diunggah sekarang."), "{last}");
     let state = state.lock().expect("state");
+    let page = page.lock().expect("page");
+    let pds = pds.lock().expect("pds");
     for number in 1..=POSTS {
         let text = format!("Pengumuman uji ketahanan nomor {number}.");
         let copies = state.statuses.iter().filter(|status| status.text == text).count();
-        assert_eq!(copies, 1, "post {number} exists {copies} times on the platform");
+        assert_eq!(copies, 1, "post {number} exists {copies} times on Mastodon");
+        let copies = page.posts.iter().filter(|post| post.message == text).count();
+        assert_eq!(copies, 1, "post {number} exists {copies} times on Facebook");
+        let copies = pds.records.values().filter(|record| record["text"] == text.as_str()).count();
+        assert_eq!(copies, 1, "post {number} exists {copies} times on Bluesky");
+    }
+    let lines = repo.read("ledger/2026-11.jsonl");
+    for target in ["mastodon", "facebook", "bluesky"] {
+        let reconciled = lines
+            .lines()
+            .filter(|line| {
+                line.contains(&format!("\"target\":\"{target}\"")) && line.contains("\"event\":\"reconciled\"")
+            })
+            .count();
+        // Each platform's own recovery path must have been taken, or the test proves little.
+        assert!(reconciled > 0, "no kill landed inside a {target} attempt");
     }
     let mut diagnostics = siaran::source::Diagnostics::default();
     let ledger = siaran::ledger::load(repo.path(), &mut diagnostics);
     assert_eq!(diagnostics.iter().count(), 0, "the ledger stays readable");
     for number in 1..=POSTS {
         let post = format!("2026/11/uji-ketahanan-{number}");
-        assert!(
-            ledger.state(&post, "mastodon").is_some_and(|state| state.published.is_some()),
-            "{post} is recorded as published"
-        );
+        for target in ["mastodon", "facebook", "bluesky"] {
+            assert!(
+                ledger.state(&post, target).is_some_and(|state| state.published.is_some()),
+                "{post} is recorded as published on {target}"
+            );
+        }
     }
 }

@@ -126,9 +126,21 @@ fn is_tid(rkey: &str) -> bool {
         && rkey.as_bytes()[0] <= b'j'
 }
 
-async fn create(State(state): State<Shared<Pds>>, headers: HeaderMap, axum::Json(body): axum::Json<Value>) -> Response {
-    let mut state = state.lock().expect("state");
-    if let Some(refused) = state.check(&headers) {
+async fn create(
+    State(shared): State<Shared<Pds>>,
+    headers: HeaderMap,
+    axum::Json(body): axum::Json<Value>,
+) -> Response {
+    super::latency(|| shared.lock().expect("state").knobs.latency_ms).await;
+    let response = create_now(&shared, &headers, &body);
+    // The record exists from here on; a slow answer is where crashes and timeouts bite.
+    super::latency(|| shared.lock().expect("state").knobs.latency_ms * 4).await;
+    response
+}
+
+fn create_now(shared: &Shared<Pds>, headers: &HeaderMap, body: &Value) -> Response {
+    let mut state = shared.lock().expect("state");
+    if let Some(refused) = state.check(headers) {
         return refused;
     }
     if std::mem::take(&mut state.knobs.rate_limit_next) {
