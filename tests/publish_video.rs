@@ -282,7 +282,7 @@ fn youtube_failures_are_classed_by_googles_reasons() {
     wrong.retain(|(name, _)| *name != "SIARAN_YOUTUBE_REFRESH_TOKEN");
     wrong.push(("SIARAN_YOUTUBE_REFRESH_TOKEN", "1//canary-revoked-refresh"));
     let run = run_siaran_with_env(office.repo.path(), DUE, &["publish", "--only", POST, "--target", "youtube"], &wrong);
-    assert!(run.stdout.contains("gagal      auth: the token endpoint answered 400: invalid_grant"), "{}", run.stdout);
+    assert!(run.stdout.contains("gagal      auth: YouTube refused the refresh token (invalid_grant"), "{}", run.stdout);
     assert!(
         !run.stdout.contains("canary-revoked") && !office.repo.read("ledger/2026-11.jsonl").contains("canary-revoked")
     );

@@ -26,6 +26,29 @@ pub struct OutgoingMedia {
     pub mime: &'static str,
 }
 
+impl OutgoingMedia {
+    /// The file's bytes; a file that cannot be read fails the attempt as `content` (a person
+    /// must restore it; nothing was sent).
+    pub fn bytes(&self) -> Result<Vec<u8>, AttemptError> {
+        std::fs::read(&self.path).map_err(|error| {
+            AttemptError::failed(FailureClass::Content, format!("cannot read {}: {error}", self.path.display()))
+        })
+    }
+
+    /// The file's name, as uploads carry it.
+    pub fn file_name(&self) -> String {
+        self.path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default()
+    }
+
+    /// The file as a multipart part, with its name and MIME type.
+    pub fn part(&self) -> Result<reqwest::blocking::multipart::Part, AttemptError> {
+        reqwest::blocking::multipart::Part::bytes(self.bytes()?)
+            .file_name(self.file_name())
+            .mime_str(self.mime)
+            .map_err(|error| AttemptError::failed(FailureClass::Content, error.without_url().to_string()))
+    }
+}
+
 /// A post as one target receives it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outgoing {

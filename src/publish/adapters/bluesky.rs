@@ -228,9 +228,7 @@ impl Adapter for Bluesky {
         let mut session = self.session(&client)?;
         let mut images = Vec::new();
         for media in outgoing.media.iter().filter(|media| media.mime.starts_with("image/")).take(4) {
-            let bytes = std::fs::read(&media.path).map_err(|error| {
-                AttemptError::failed(FailureClass::Content, format!("cannot read {}: {error}", media.path.display()))
-            })?;
+            let bytes = media.bytes()?;
             let response = self
                 .authorized(&client, &mut session, |session| {
                     client

@@ -68,16 +68,9 @@ impl Adapter for Mastodon {
         let client = http::client();
         let mut media_ids = Vec::new();
         for media in outgoing.media.iter().take(4) {
-            let bytes = std::fs::read(&media.path).map_err(|error| {
-                AttemptError::failed(FailureClass::Content, format!("cannot read {}: {error}", media.path.display()))
-            })?;
-            let name = media.path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-            let part = reqwest::blocking::multipart::Part::bytes(bytes)
-                .file_name(name)
-                .mime_str(media.mime)
-                .map_err(|error| AttemptError::failed(FailureClass::Content, error.without_url().to_string()))?;
-            let form =
-                reqwest::blocking::multipart::Form::new().part("file", part).text("description", media.alt.clone());
+            let form = reqwest::blocking::multipart::Form::new()
+                .part("file", media.part()?)
+                .text("description", media.alt.clone());
             let response = client
                 .post(format!("{}/api/v2/media", self.base))
                 .bearer_auth(token.expose())

@@ -56,7 +56,7 @@ impl Adapter for Telegram {
                 .json(&json!({ "chat_id": self.chat_id, "text": outgoing.text })),
             1 => {
                 let media = &outgoing.media[0];
-                let part = file_part(&media.path, media.mime)?;
+                let part = media.part()?;
                 let form = reqwest::blocking::multipart::Form::new()
                     .text("chat_id", self.chat_id.clone())
                     .text("caption", outgoing.text.clone())
@@ -73,7 +73,7 @@ impl Adapter for Telegram {
                         item["caption"] = Value::String(outgoing.text.clone());
                     }
                     items.push(item);
-                    form = form.part(format!("p{index}"), file_part(&media.path, media.mime)?);
+                    form = form.part(format!("p{index}"), media.part()?);
                 }
                 form = form.text("media", Value::Array(items).to_string());
                 client.post(self.method(token, "sendMediaGroup")).multipart(form)
@@ -120,15 +120,4 @@ impl Adapter for Telegram {
         };
         format!("{method} to {} with {} file(s); text: {}", self.chat_id, outgoing.media.len(), outgoing.text)
     }
-}
-
-fn file_part(path: &std::path::Path, mime: &str) -> Result<reqwest::blocking::multipart::Part, AttemptError> {
-    let bytes = std::fs::read(path).map_err(|error| {
-        AttemptError::failed(FailureClass::Content, format!("cannot read {}: {error}", path.display()))
-    })?;
-    let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-    reqwest::blocking::multipart::Part::bytes(bytes)
-        .file_name(name)
-        .mime_str(mime)
-        .map_err(|error| AttemptError::failed(FailureClass::Content, error.without_url().to_string()))
 }

@@ -37,15 +37,7 @@ impl FacebookPage {
 
     /// A photo as an upload part.
     fn photo_form(media: &OutgoingMedia) -> Result<reqwest::blocking::multipart::Form, AttemptError> {
-        let bytes = std::fs::read(&media.path).map_err(|error| {
-            AttemptError::failed(FailureClass::Content, format!("cannot read {}: {error}", media.path.display()))
-        })?;
-        let name = media.path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-        let part = reqwest::blocking::multipart::Part::bytes(bytes)
-            .file_name(name)
-            .mime_str(media.mime)
-            .map_err(|error| AttemptError::failed(FailureClass::Content, error.without_url().to_string()))?;
-        Ok(reqwest::blocking::multipart::Form::new().part("source", part))
+        Ok(reqwest::blocking::multipart::Form::new().part("source", media.part()?))
     }
 
     /// Uploads each photo unpublished, recording the ids so far before the next upload.

@@ -58,15 +58,7 @@ pub fn photos_of(outgoing: &Outgoing) -> Result<Vec<Photo>, AttemptError> {
         .media
         .iter()
         .map(|media| {
-            let bytes = std::fs::read(&media.path).map_err(|error| {
-                AttemptError::failed(FailureClass::Content, format!("cannot read {}: {error}", media.path.display()))
-            })?;
-            Ok(Photo {
-                bytes,
-                mime: media.mime,
-                file_name: media.path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default(),
-                alt: media.alt.clone(),
-            })
+            Ok(Photo { bytes: media.bytes()?, mime: media.mime, file_name: media.file_name(), alt: media.alt.clone() })
         })
         .collect()
 }

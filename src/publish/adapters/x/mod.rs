@@ -7,7 +7,7 @@
 //!    post's due time, matching the text ([`lookup`]).
 //!
 //! X has no idempotency key, so a create is never repeated blindly. Credentials are OAuth
-//! 1.0a or OAuth 2.0 user context ([`oauth`], [`oauth2`]); failures are read from X's own
+//! 1.0a or OAuth 2.0 user context ([`oauth`]); failures are read from X's own
 //! signals ([`errors`]). Video and GIF (chunked upload) are not built yet: a post with a
 //! video is refused as content.
 
@@ -15,7 +15,6 @@ mod errors;
 mod lookup;
 mod media;
 mod oauth;
-mod oauth2;
 
 use std::collections::BTreeMap;
 

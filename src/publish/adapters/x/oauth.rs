@@ -4,7 +4,8 @@
 //!   secret). Each request is signed: HMAC-SHA1, keyed by both secrets, over the method, the
 //!   URL and the query and `oauth_*` parameters, all RFC 3986 percent-encoded. A JSON or
 //!   multipart body is not part of what is signed. Nothing changes between runs.
-//! - **OAuth 2.0**: a refresh token that X rotates at every use (see [`super::oauth2`]).
+//! - **OAuth 2.0**: a refresh token that X rotates at every use (see
+//!   [`crate::publish::adapters::oauth`], shared with the other platforms that post as a user).
 //!
 //! [`Auth`] hides the difference: it gives the `Authorization` header of one request, and
 //! after a 401 says whether a renewed token makes one more try worthwhile.
@@ -17,11 +18,11 @@ use sha1::Sha1;
 use sha2::{Digest, Sha256};
 use ssh_encoding::base64::{Base64, Encoding};
 
-use super::oauth2::OAuth2Session;
 use crate::config::Target;
 use crate::content::fingerprint::hex;
 use crate::ledger::FailureClass;
 use crate::publish::adapter::AttemptError;
+use crate::publish::adapters::oauth::OAuth;
 use crate::publish::secret::{self, Secret};
 use crate::publish::token_store::TokenStore;
 
@@ -30,7 +31,7 @@ pub enum Auth {
     /// OAuth 1.0a user context: every request signed.
     UserKeys(Result<UserKeys, String>),
     /// OAuth 2.0 user token, renewed with a rotating refresh token.
-    UserToken(OAuth2Session),
+    UserToken(OAuth),
 }
 
 /// The four OAuth 1.0a values of the office's account and app.
@@ -57,7 +58,7 @@ impl Auth {
             })();
             Auth::UserKeys(keys)
         } else {
-            Auth::UserToken(OAuth2Session::for_target(target, tokens, base))
+            Auth::UserToken(OAuth::public_client(target, format!("{base}/2/oauth2/token"), &tokens))
         }
     }
 
@@ -97,7 +98,7 @@ impl Auth {
     pub fn renew_after_unauthorized(&self, client: &reqwest::blocking::Client) -> Result<bool, AttemptError> {
         match self {
             Auth::UserKeys(_) => Ok(false),
-            Auth::UserToken(session) => session.renew_after_unauthorized(client),
+            Auth::UserToken(session) => session.renew_once(client),
         }
     }
 }
