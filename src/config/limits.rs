@@ -151,13 +151,15 @@ impl Limits {
                 forbidden_title_characters: &['<', '>'],
                 ..none
             },
+            // Video posts (what siaran sends to TikTok): the caption is the video's title,
+            // at most 2,200 UTF-16 units. Photo posts are not sent, so photos are refused here.
             Platform::Tiktok => Limits {
-                caption: text(4_000, Counting::Utf16),
+                caption: text(2_200, Counting::Utf16),
                 title: text(90, Counting::Utf16),
                 min_media: 1,
-                max_media: 35,
+                max_media: 1,
                 max_videos: 1,
-                image_formats: &[Jpeg, Webp],
+                image_formats: &[],
                 video_formats: &[Mp4, Mov, Webm],
                 ..none
             },

@@ -12,13 +12,16 @@ use crate::config::{Config, Platform};
 /// How far ahead to warn.
 pub const WARN_DAYS: i64 = 14;
 
+/// The token store's name for when a refresh token dies, where the platform says it.
+pub const REFRESH_EXPIRES_AT: &str = "refresh_expires_at";
+
 /// Warnings about the targets' tokens at `now`, one sentence each.
 pub fn token_warnings(config: &Config, tokens: &TokenStore, now: DateTime<FixedOffset>) -> Vec<String> {
     let today = now.date_naive();
     let mut warnings = Vec::new();
     for target in config.targets.values() {
         let stored = tokens
-            .get(&target.id, "refresh_expires_at")
+            .get(&target.id, REFRESH_EXPIRES_AT)
             .and_then(|value| DateTime::parse_from_rfc3339(value.expose()).ok())
             .map(|at| at.with_timezone(&now.timezone()).date_naive());
         let expires = match (target.token_expires, stored) {
@@ -55,9 +58,34 @@ fn expiry_warning(target: &str, day: NaiveDate, today: NaiveDate) -> Option<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::publish::secret::Secret;
 
     fn day(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
+    }
+
+    #[test]
+    fn a_refresh_token_lifetime_the_platform_reported_is_warned_about() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("publish-targets")).expect("folder");
+        std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/siaran.yaml"), dir.path().join("siaran.yaml"))
+            .expect("the example office's settings");
+        std::fs::write(
+            dir.path().join("publish-targets/tiktok.yaml"),
+            "platform: tiktok\naccount: kpukabcontoh\ncredentials: { client_key_env: A, client_secret_env: B, refresh_token_env: C }\n",
+        )
+        .expect("target");
+        let mut diagnostics = crate::source::Diagnostics::default();
+        let config = crate::config::load(dir.path(), &mut diagnostics).expect("config loads");
+        let tokens = TokenStore::in_repository(dir.path());
+        let now = DateTime::parse_from_rfc3339("2026-12-01T09:00:00+07:00").expect("time");
+        assert!(token_warnings(&config, &tokens, now).is_empty(), "nothing known, nothing said");
+        let at = Secret::new("2026-12-10T00:00:00+00:00");
+        tokens.put("tiktok", &[(REFRESH_EXPIRES_AT, &at)]).expect("stores");
+        assert_eq!(
+            token_warnings(&config, &tokens, now),
+            ["tiktok: the token expires in 9 day(s), on 2026-12-10; renew it before then"]
+        );
     }
 
     #[test]

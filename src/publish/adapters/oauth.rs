@@ -155,6 +155,13 @@ impl OAuth {
             values.push((REFRESH_TOKEN, rotated));
             values.push((REFRESH_ORIGIN, origin));
         }
+        // TikTok says how long the refresh token lives (about a year): the daemon warns ahead.
+        let refresh_expires_at = body["refresh_expires_in"]
+            .as_i64()
+            .map(|seconds| Secret::new((Utc::now() + TimeDelta::seconds(seconds.max(0))).to_rfc3339()));
+        if let Some(at) = &refresh_expires_at {
+            values.push((crate::publish::health::REFRESH_EXPIRES_AT, at));
+        }
         self.tokens.put(&self.target, &values).map_err(|error| {
             let message = format!("cannot keep the new token in .siaran/tokens: {error}");
             // A rotated refresh token that was not kept is lost: a person must authorise again.
