@@ -354,3 +354,34 @@ fn a_dry_run_shows_what_x_would_receive_and_calls_nothing() {
     assert!(state.calls.is_empty() && state.refreshes.is_empty(), "no network in a dry run");
     assert!(!office.repo.path().join(".siaran/tokens").exists());
 }
+
+#[test]
+fn a_video_goes_up_in_ordered_segments_and_waits_for_processing() {
+    let office = oauth1_office();
+    office.repo.replace(
+        "publish-targets/x.yaml",
+        "access_token_secret_env: SIARAN_X_ACCESS_TOKEN_SECRET }",
+        "access_token_secret_env: SIARAN_X_ACCESS_TOKEN_SECRET, chunk_bytes: \"300000\" }",
+    );
+    let folder = "content/2026/11/klip-sosialisasi-x";
+    office.repo.write(
+        &format!("{folder}/index.md"),
+        "---\ntitle: \"Klip sosialisasi\"\nkind: pengumuman\nworkflow: cepat\nplatforms: [x]\npublish_at: 2026-11-23T13:00:00+07:00\ncaption: \"Tonton klip sosialisasi pemilih pemula dari KPU Kabupaten Contoh. #PemilihPemula\"\nmedia:\n  - { file: klip.mp4, alt: \"Petugas KPU menjelaskan cara mengecek data pemilih\" }\nsignoffs:\n  - { step: draf, by: bayu, at: 2026-11-22T08:00:00+07:00, decision: approve }\n  - { step: periksa, by: hendra, at: 2026-11-22T08:20:00+07:00, decision: approve }\n  - { step: setujui, by: agus, at: 2026-11-22T08:40:00+07:00, decision: approve }\n---\nIsi.\n",
+    );
+    let video = std::fs::read(common::fixture("media/klip-sosialisasi.mp4")).expect("the video fixture");
+    office.repo.write(&format!("{folder}/klip.mp4"), &video);
+    office.repo.sign(&format!("{folder}/index.md"));
+    let run = publish_at(&office, DUE, &oauth1_env(ACCESS_TOKEN_SECRET), &["--only", "2026/11/klip-sosialisasi-x"]);
+    assert_eq!(run.exit_code, 0, "{}{}", run.stdout, run.stderr);
+    let state = office.x.lock().expect("state");
+    assert_eq!(state.posts.len(), 1);
+    let media = &state.media[&state.posts[0].media_ids[0]];
+    assert_eq!(media.category, "tweet_video");
+    assert_eq!(media.segments, 3, "700,000 bytes in segments of 300,000");
+    assert!(media.bytes == video, "the bytes X assembled are the file's");
+    assert_eq!(media.processing_checks_left, Some(0), "attached only once processing succeeded");
+    assert_eq!(media.alt.as_deref(), Some("Petugas KPU menjelaskan cara mengecek data pemilih"));
+    let statuses = state.calls.iter().filter(|call| call.starts_with("GET /2/media/upload ")).count();
+    assert_eq!(statuses, 2, "STATUS was asked until it said succeeded: {:?}", state.calls);
+    assert!(state.calls.iter().all(|call| call.ends_with("OAuth")), "every call signed, the query included");
+}

@@ -1,6 +1,8 @@
 //! A fake X API v2: `POST /2/oauth2/token` (refresh tokens rotate: a used one is refused with
-//! 400 `invalid_request`), `POST /2/media/upload` (multipart, images) and
-//! `POST /2/media/metadata` (alt text), `POST /2/tweets` (**201**, 403 on duplicate text,
+//! 400 `invalid_request`), `POST /2/media/upload` (multipart, images), the chunked upload
+//! of video and GIF (`initialize`, `append` in order, `finalize` against the declared size,
+//! then `processing_info` through `GET /2/media/upload?command=STATUS`: pending,
+//! in_progress, succeeded; attaching it earlier is 400), `POST /2/media/metadata` (alt text), `POST /2/tweets` (**201**, 403 on duplicate text,
 //! 400 on unknown media ids), `GET /2/users/me` and `GET /2/users/{id}/tweets` (text as X
 //! gives it back: links as t.co, one more t.co link for the photos, `&` escaped). Errors are
 //! problem JSON; every answer carries `x-rate-limit-*`. Bearer tokens expire on a knob (as
@@ -39,11 +41,24 @@ pub struct Post {
     pub created_at: DateTime<Utc>,
 }
 
-/// An uploaded photo.
+/// An uploaded medium.
 #[derive(Clone, Debug, Default)]
 pub struct Media {
     pub category: String,
     pub alt: Option<String>,
+    /// Chunked uploads: the declared size, the segments received in order, and how many
+    /// status checks remain before processing succeeds (`None`: not finalized yet).
+    pub total_bytes: usize,
+    pub bytes: Vec<u8>,
+    pub segments: usize,
+    pub processing_checks_left: Option<u32>,
+}
+
+impl Media {
+    /// Ready to attach: a photo, or a chunked upload finalized and processed.
+    pub fn is_ready(&self) -> bool {
+        self.category == "tweet_image" || self.processing_checks_left == Some(0)
+    }
 }
 
 /// OAuth 1.0a values of the app and account.
@@ -237,7 +252,10 @@ fn signature_is_valid(state: &Api, method: &Method, uri: &Uri, headers: &HeaderM
 pub fn app(state: Shared<Api>) -> Router {
     Router::new()
         .route("/2/oauth2/token", post(token))
-        .route("/2/media/upload", post(upload))
+        .route("/2/media/upload", post(upload).get(upload_status))
+        .route("/2/media/upload/initialize", post(initialize))
+        .route("/2/media/upload/{id}/append", post(append))
+        .route("/2/media/upload/{id}/finalize", post(finalize))
         .route("/2/media/metadata", post(metadata))
         .route("/2/tweets", post(create))
         .route("/2/users/me", get(me))
@@ -303,7 +321,7 @@ async fn upload(
         );
     }
     let id = state.id();
-    state.media.insert(id.clone(), Media { category, alt: None });
+    state.media.insert(id.clone(), Media { category, ..Media::default() });
     answer(
         StatusCode::OK,
         json!({ "data": { "id": id, "media_key": format!("3_{id}"), "size": body.len(), "expires_after_secs": 86400,
@@ -364,7 +382,7 @@ async fn create(
     if std::mem::take(&mut state.expire_media_next) {
         state.media.clear();
     }
-    if media_ids.len() > 4 || media_ids.iter().any(|id| !state.media.contains_key(id)) {
+    if media_ids.len() > 4 || media_ids.iter().any(|id| !state.media.get(id).is_some_and(Media::is_ready)) {
         let body = json!({ "errors": [{ "parameters": { "media.media_ids": media_ids }, "message": "Your media IDs are invalid." }],
                            "title": "Invalid Request", "detail": "One or more parameters to your request was invalid.",
                            "type": "https://api.twitter.com/2/problems/invalid-request" });
@@ -459,4 +477,145 @@ async fn posts(
         meta["next_token"] = json!((skip + max_results).to_string());
     }
     answer(StatusCode::OK, json!({ "data": page, "meta": meta }))
+}
+
+fn invalid_request(detail: &str) -> Response {
+    problem(StatusCode::BAD_REQUEST, "Invalid Request", detail, "https://api.twitter.com/2/problems/invalid-request")
+}
+
+fn processing_info(media: &Media) -> Value {
+    match media.processing_checks_left {
+        Some(0) => json!({ "state": "succeeded", "progress_percent": 100 }),
+        Some(_) if media.segments == 0 => json!({ "state": "pending", "check_after_secs": 1 }),
+        _ => json!({ "state": "in_progress", "check_after_secs": 1, "progress_percent": 40 }),
+    }
+}
+
+async fn initialize(
+    State(state): State<Shared<Api>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let mut state = state.lock().expect("state");
+    if let Some(refused) = refusal(&mut state, &method, &uri, &headers) {
+        return refused;
+    }
+    let request: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+    let category = request["media_category"].as_str().unwrap_or_default().to_string();
+    let total_bytes = request["total_bytes"].as_u64().unwrap_or(0) as usize;
+    let media_type = request["media_type"].as_str().unwrap_or_default();
+    if !matches!(category.as_str(), "tweet_video" | "tweet_gif") || total_bytes == 0 || media_type.is_empty() {
+        return invalid_request("media_category, media_type and total_bytes are required");
+    }
+    if total_bytes > 512 * 1000 * 1000 {
+        return invalid_request("File size exceeds 536870912 bytes.");
+    }
+    let id = state.id();
+    state.media.insert(id.clone(), Media { category, total_bytes, ..Default::default() });
+    answer(StatusCode::OK, json!({ "data": { "id": id, "media_key": format!("7_{id}"), "expires_after_secs": 86400 } }))
+}
+
+async fn append(
+    State(state): State<Shared<Api>>,
+    Path(id): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut state = state.lock().expect("state");
+    if let Some(refused) = refusal(&mut state, &method, &uri, &headers) {
+        return refused;
+    }
+    let Some((index, bytes)) = segment_of(&headers, &body) else {
+        return invalid_request("A multipart `media` part and a `segment_index` are required");
+    };
+    let Some(media) = state.media.get_mut(&id).filter(|media| media.processing_checks_left.is_none()) else {
+        return invalid_request("The media id is unknown or already finalized");
+    };
+    if index != media.segments {
+        return invalid_request("Segments must be appended in order");
+    }
+    media.segments += 1;
+    media.bytes.extend_from_slice(&bytes);
+    (StatusCode::OK, "").into_response()
+}
+
+/// A multipart body's `segment_index` and `media` bytes.
+fn segment_of(headers: &HeaderMap, body: &[u8]) -> Option<(usize, Vec<u8>)> {
+    let content_type = headers.get("content-type")?.to_str().ok()?;
+    let boundary = format!("--{}", content_type.split("boundary=").nth(1)?.trim_matches('"'));
+    let mut index = None;
+    let mut media = None;
+    let boundary = boundary.as_bytes();
+    let mut rest = body;
+    while let Some(start) = find(rest, boundary) {
+        rest = &rest[start + boundary.len()..];
+        let end = find(rest, boundary).unwrap_or(rest.len());
+        let part = &rest[..end];
+        // The closing `--boundary--` leaves a tail with no headers.
+        let Some(split) = find(part, b"\r\n\r\n") else { continue };
+        let head = String::from_utf8_lossy(&part[..split]);
+        let content = part[split + 4..].strip_suffix(b"\r\n").unwrap_or(&part[split + 4..]);
+        if head.contains("name=\"segment_index\"") {
+            index = String::from_utf8_lossy(content).trim().parse().ok();
+        } else if head.contains("name=\"media\"") {
+            media = Some(content.to_vec());
+        }
+    }
+    Some((index?, media?))
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|window| window == needle)
+}
+
+async fn finalize(
+    State(state): State<Shared<Api>>,
+    Path(id): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let mut state = state.lock().expect("state");
+    if let Some(refused) = refusal(&mut state, &method, &uri, &headers) {
+        return refused;
+    }
+    let Some(media) = state.media.get_mut(&id) else {
+        return invalid_request("The media id is unknown");
+    };
+    if media.bytes.len() != media.total_bytes {
+        return invalid_request("File size does not match the total_bytes given at initialize");
+    }
+    media.processing_checks_left.get_or_insert(2);
+    let info = processing_info(media);
+    answer(StatusCode::OK, json!({ "data": { "id": id, "media_key": format!("7_{id}"), "processing_info": info } }))
+}
+
+async fn upload_status(
+    State(state): State<Shared<Api>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let mut state = state.lock().expect("state");
+    if let Some(refused) = refusal(&mut state, &method, &uri, &headers) {
+        return refused;
+    }
+    let query: BTreeMap<String, String> = form_pairs(query.as_deref().unwrap_or_default()).into_iter().collect();
+    if query.get("command").map(String::as_str) != Some("STATUS") {
+        return invalid_request("command must be STATUS");
+    }
+    let id = query.get("media_id").cloned().unwrap_or_default();
+    let Some(media) = state.media.get_mut(&id).filter(|media| media.processing_checks_left.is_some()) else {
+        return invalid_request("The media id is unknown or not finalized");
+    };
+    if let Some(left) = media.processing_checks_left.as_mut() {
+        *left = left.saturating_sub(1);
+    }
+    let info = processing_info(media);
+    answer(StatusCode::OK, json!({ "data": { "id": id, "media_key": format!("7_{id}"), "processing_info": info } }))
 }

@@ -1,6 +1,7 @@
 //! X (API v2). A post goes out in three kinds of call:
-//! 1. each photo (at most four, images only) to `POST /2/media/upload`, and its alt text to
-//!    `POST /2/media/metadata`; the media ids are then recorded in the ledger;
+//! 1. each photo (at most four) to `POST /2/media/upload`, or one video or GIF by the
+//!    chunked upload ([`video`]), and alt text to `POST /2/media/metadata`; the media ids
+//!    are then recorded in the ledger;
 //! 2. `POST /2/tweets` with the text and the media ids, answered **201** with the new id;
 //! 3. after an unknown outcome, or a 403 "duplicate content" (a hint the post already went
 //!    out, without its id): `GET /2/users/me` and `GET /2/users/{id}/tweets` since the
@@ -8,13 +9,13 @@
 //!
 //! X has no idempotency key, so a create is never repeated blindly. Credentials are OAuth
 //! 1.0a or OAuth 2.0 user context ([`oauth`]); failures are read from X's own
-//! signals ([`errors`]). Video and GIF (chunked upload) are not built yet: a post with a
-//! video is refused as content.
+//! signals ([`errors`]).
 
 mod errors;
 mod lookup;
 mod media;
 mod oauth;
+mod video;
 
 use std::collections::BTreeMap;
 
@@ -36,6 +37,8 @@ pub struct X {
     base: String,
     account: String,
     auth: Auth,
+    /// Bytes per segment of a chunked upload.
+    segment_bytes: usize,
 }
 
 /// One HTTP request, kept as data so it can be sent again after a token is renewed.
@@ -51,11 +54,19 @@ enum Body {
     Json(Value),
     /// A photo for `/2/media/upload`, as multipart `media` and `media_category`.
     Photo(Photo),
+    /// One segment of a chunked upload, as multipart `media` and `segment_index`.
+    Segment {
+        /// The segment's bytes.
+        bytes: Vec<u8>,
+        /// Its place, from 0.
+        index: usize,
+    },
 }
 
 impl X {
-    /// From a target: `api_base` (default https://api.x.com), `account` (the username) and
-    /// the credentials of one auth mode. `tokens` keeps OAuth 2.0's rotating tokens.
+    /// From a target: `api_base` (default https://api.x.com), `account` (the username),
+    /// the credentials of one auth mode, and `chunk_bytes` for video segments (at most
+    /// 5 MB). `tokens` keeps OAuth 2.0's rotating tokens.
     pub fn new(target: &Target, tokens: TokenStore) -> Result<X, String> {
         let base = target
             .api_base
@@ -63,10 +74,13 @@ impl X {
             .unwrap_or_else(|| "https://api.x.com".to_string())
             .trim_end_matches('/')
             .to_string();
+        let segment_bytes = super::video::chunk_bytes(&target.credentials, video::SEGMENT_BYTES as u64)?;
         Ok(X {
             auth: Auth::for_target(target, tokens, &base),
             account: target.account.trim_start_matches('@').to_string(),
             base,
+            // X takes segments of at most 5 MB.
+            segment_bytes: usize::try_from(segment_bytes.min(5_000_000)).unwrap_or(video::SEGMENT_BYTES),
         })
     }
 
@@ -103,6 +117,11 @@ impl X {
             Body::Empty => builder,
             Body::Json(value) => builder.json(value),
             Body::Photo(photo) => builder.multipart(photo.form()?),
+            Body::Segment { bytes, index } => builder.multipart(
+                reqwest::blocking::multipart::Form::new()
+                    .part("media", reqwest::blocking::multipart::Part::bytes(bytes.clone()).file_name("segment"))
+                    .text("segment_index", index.to_string()),
+            ),
         };
         builder.send().map_err(http::transport)
     }
@@ -156,9 +175,12 @@ fn message_of(error: &AttemptError) -> &str {
 
 impl Adapter for X {
     fn publish(&self, outgoing: &Outgoing, journal: &mut dyn Journal) -> Result<Published, AttemptError> {
-        let photos = media::photos_of(outgoing)?;
+        let attachments = media::attachments_of(outgoing)?;
         let client = http::client();
-        let media_ids = self.upload_photos(&client, photos)?;
+        let media_ids = match attachments {
+            media::Attachments::Photos(photos) => self.upload_photos(&client, photos)?,
+            media::Attachments::Moving(video) => vec![self.upload_video(&client, video)?],
+        };
         if !media_ids.is_empty() {
             journal
                 .handle("media_ids", &media_ids.join(","))
@@ -172,13 +194,13 @@ impl Adapter for X {
     }
 
     fn describe(&self, outgoing: &Outgoing) -> String {
-        let photos = media::photo_count(outgoing);
         let refusal = media::refusal(outgoing).map(|reason| format!(" (refused: {reason})")).unwrap_or_default();
         format!(
-            "POST {}/2/tweets as @{} ({}) with {photos} photo(s), each uploaded to /2/media/upload with its alt text{refusal}; text: {}",
+            "POST {}/2/tweets as @{} ({}) with {}{refusal}; text: {}",
             self.base,
             self.account,
             self.auth.mode(),
+            media::summary(outgoing),
             outgoing.text
         )
     }
