@@ -5,6 +5,7 @@ mod approve;
 mod check;
 mod daemon;
 mod publish;
+mod report;
 mod scaffold;
 mod site;
 mod sop;
@@ -214,12 +215,46 @@ pub enum Command {
         /// Only this post (its id, e.g. 2026/11/slug).
         post: Option<String>,
     },
-    /// List or show the built-in SOP presets.
+    /// The recap of a month or the report of a quarter, from the posts and the ledger.
+    ///
+    /// One row per post (date, title, kind, workflow, each account with its address or
+    /// what went wrong, who approved each step and when), totals per account and per kind,
+    /// failed, missed and unsettled publications with their reasons, each SOP step's time
+    /// against its budget, and every rejection with its written response. Times are in the
+    /// office's time zone.
+    Report {
+        /// The month, e.g. 2026-11.
+        #[arg(long, value_name = "YYYY-MM", conflicts_with = "quarter", required_unless_present = "quarter")]
+        month: Option<String>,
+        /// The quarter ("triwulan"), e.g. 2026Q4.
+        #[arg(long, value_name = "YYYYQn")]
+        quarter: Option<String>,
+        /// Output format (csv holds the per-post table; the others hold every table).
+        #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+        format: ReportFormat,
+        /// Write to this file instead of standard output (xlsx needs a file unless piped).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// List, show or draw SOP workflows.
     Sop {
         /// What to do with presets.
         #[command(subcommand)]
         command: SopCommand,
     },
+}
+
+/// Formats of `report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Markdown.
+    Md,
+    /// CSV (UTF-8 with a byte-order mark, for spreadsheets).
+    Csv,
+    /// An Excel workbook.
+    Xlsx,
+    /// A web page with charts, ready to print.
+    Html,
 }
 
 /// `siaran sop` subcommands.
@@ -231,6 +266,17 @@ pub enum SopCommand {
     Show {
         /// The preset id, e.g. jateng-2021.
         id: String,
+    },
+    /// Draw a workflow as a swimlane flowchart (SVG): a lane per role, a row per step.
+    ///
+    /// ID is a workflow of this repository's siaran.yaml (its revision in force now), or a
+    /// built-in preset.
+    Render {
+        /// The workflow or preset id.
+        id: String,
+        /// The SVG file to write (default: standard output).
+        #[arg(long, value_name = "FILE.svg")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -328,6 +374,9 @@ pub enum CliError {
     /// A name given on the command line is not known.
     #[error("{0}")]
     Usage(String),
+    /// A report could not be drawn.
+    #[error(transparent)]
+    Report(#[from] siaran::report::ReportError),
 }
 
 /// Prints an error and its causes.
@@ -399,6 +448,8 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         Command::Verify { site, post } => site::verify(&context, &site, post.as_deref()),
         Command::Sop { command: SopCommand::List } => sop::list(),
         Command::Sop { command: SopCommand::Show { id } } => sop::show(&id),
+        Command::Sop { command: SopCommand::Render { id, out } } => sop::render(&context, &id, out.as_deref()),
+        Command::Report { month, quarter, format, out } => report::run(&context, month, quarter, format, out),
     }
 }
 

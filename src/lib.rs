@@ -10,6 +10,7 @@
 //! - [`check`]: every validation, yielding a loaded, validated [`check::Repository`];
 //! - [`ledger`]: the append-only publish ledger, folded to each (post, target)'s state;
 //! - [`publish`]: platform adapters and the engine that sends each approved post once;
+//! - [`report`]: the recap and quarterly report, SLA statistics, SOP flowcharts;
 //! - [`site`]: the public archive site: pages, feeds, search, images, verification;
 //! - [`daemon`]: the schedule that runs publishing and builds unattended.
 //!
@@ -25,5 +26,6 @@ pub mod content;
 pub mod daemon;
 pub mod ledger;
 pub mod publish;
+pub mod report;
 pub mod site;
 pub mod source;

@@ -16,6 +16,7 @@ mod needs;
 pub mod sign_all;
 pub mod signature;
 pub mod status;
+pub mod timing;
 mod verify;
 
 pub use evaluate::evaluate;

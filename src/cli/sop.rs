@@ -3,10 +3,13 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
-use siaran::config::{StepKind, presets};
-use siaran::source::{suggest, time};
+use std::path::Path;
 
-use super::{CliError, Outcome};
+use siaran::config::{self, StepKind, presets};
+use siaran::report::flowchart::{self, Flow};
+use siaran::source::{file, suggest, time};
+
+use super::{CliError, Context, Outcome};
 
 pub fn list() -> Result<Outcome, CliError> {
     let mut out = String::new();
@@ -84,17 +87,69 @@ pub fn show(id: &str) -> Result<Outcome, CliError> {
 }
 
 fn textwrap(text: &str, width: usize) -> String {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.len() + word.len() + 1 > width {
-            lines.push(std::mem::take(&mut line));
+    flowchart::wrap(text, width).join("\n")
+}
+
+/// Draws a workflow of this repository, or a preset, as a swimlane flowchart.
+pub fn render(context: &Context, id: &str, out: Option<&Path>) -> Result<Outcome, CliError> {
+    let mut diagnostics = siaran::source::Diagnostics::default();
+    let config = if context.root.join(config::CONFIG_FILE).is_file() {
+        config::load(&context.root, &mut diagnostics)
+    } else {
+        None
+    };
+    let svg = match config.as_ref().and_then(|config| config.workflows.get(id).map(|workflow| (config, workflow))) {
+        Some((config, workflow)) => {
+            let today = context.now.with_timezone(&config.site.timezone).date_naive();
+            let Some(revision) = workflow.revision_at(today).map(|(_, revision)| revision).or(workflow.latest()) else {
+                return Err(CliError::Usage(format!("workflow `{id}` has no revision")));
+            };
+            let role_name = |role: &str| config.role_name(role).to_string();
+            let subtitle = format!("{} · berlaku {}", revision.source, revision.effective.format("%d-%m-%Y"));
+            flowchart::svg(&Flow {
+                title: &workflow.title,
+                subtitle: &subtitle,
+                steps: &revision.steps,
+                role_name: &role_name,
+                actuals: None,
+            })
         }
-        if !line.is_empty() {
-            line.push(' ');
+        None => match presets::find(id) {
+            Some(preset) => preset_svg(&preset),
+            None => {
+                let mut known: Vec<&str> =
+                    config.iter().flat_map(|config| config.workflows.keys().map(String::as_str)).collect();
+                for preset in presets::ids() {
+                    known.push(preset);
+                }
+                return Err(CliError::Usage(format!(
+                    "no workflow or built-in preset `{id}`; {}",
+                    suggest::did_you_mean(id, known.into_iter())
+                )));
+            }
+        },
+    };
+    match out {
+        Some(path) => {
+            file::write_atomic(path, svg.as_bytes())?;
+            if !context.quiet {
+                eprintln!("bagan alir `{id}` ditulis ke {}", path.display());
+            }
         }
-        line.push_str(word);
+        None => std::io::stdout().lock().write_all(svg.as_bytes())?,
     }
-    lines.push(line);
-    lines.join("\n")
+    Ok(Outcome::Success)
+}
+
+/// A preset drawn with its own role names.
+pub fn preset_svg(preset: &presets::Preset) -> String {
+    let role_name = |role: &str| preset.roles.get(role).cloned().unwrap_or_else(|| role.to_string());
+    let subtitle = format!("{} · {} · berlaku {}", preset.office, preset.document, preset.signed.format("%d-%m-%Y"));
+    flowchart::svg(&Flow {
+        title: &preset.title,
+        subtitle: &subtitle,
+        steps: &preset.steps,
+        role_name: &role_name,
+        actuals: None,
+    })
 }

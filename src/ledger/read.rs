@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use chrono::{DateTime, FixedOffset};
+
 use super::event::Event;
 use super::state::TargetState;
 use crate::source::{Code, Diagnostic, Diagnostics, file};
@@ -39,6 +41,11 @@ impl Ledger {
     /// Whether the post is live on at least one target.
     pub fn is_published_anywhere(&self, post: &str) -> bool {
         self.states_of(post).any(|(_, state)| state.published.is_some())
+    }
+
+    /// When the post first went live on any target.
+    pub fn first_published(&self, post: &str) -> Option<DateTime<FixedOffset>> {
+        self.states_of(post).filter_map(|(_, state)| state.published.as_ref()).map(|copy| copy.at).min()
     }
 
     fn push(&mut self, event: Event) {

@@ -77,10 +77,7 @@ pub fn select<'a>(repository: &'a Repository, ledger: &Ledger, drafts: bool) -> 
                     })
                 })
                 .collect();
-            let first_published =
-                ledger.states_of(&post.id).filter_map(|(_, state)| state.published.as_ref()).map(|copy| copy.at).min();
-            let last_signoff = post.signoffs.last().map(|signoff| signoff.at);
-            let date = first_published.or(post.publish_at).or(last_signoff).unwrap_or(repository.now);
+            let date = crate::report::post_date(checked, ledger).unwrap_or(repository.now);
             Some(SitePost { checked, is_draft: !public, date, copies })
         })
         .collect();
