@@ -217,3 +217,19 @@ fn a_token_about_to_expire_is_announced() {
         String::from_utf8_lossy(&publish.stderr)
     );
 }
+
+#[test]
+fn on_the_first_of_the_month_the_previous_months_recap_is_filed() {
+    let office = office();
+    // The example's schedule files the recap at 07:00 WIB on the 1st.
+    let daemon = Daemon::start(&office, "2026-12-01T06:59:58+07:00");
+    daemon.wait_for_log("report: 2026-11");
+    let (success, log) = daemon.terminate();
+    assert!(success, "{log}");
+    let folder = office.repo.path().join(".siaran/laporan");
+    let markdown = std::fs::read_to_string(folder.join("rekap-2026-11.md")).expect("the Markdown recap");
+    assert!(markdown.starts_with("# Rekapitulasi Konten Media Sosial KPU Kabupaten Contoh: November 2026"));
+    assert!(markdown.contains("Jadwal tepat waktu"), "the month's posts, this one included");
+    let workbook = std::fs::read(folder.join("rekap-2026-11.xlsx")).expect("the workbook");
+    assert!(workbook.starts_with(b"PK"), "an xlsx (zip) file");
+}

@@ -21,6 +21,8 @@ fn every_help_text_is_reviewed() {
         &["daemon", "--help"],
         &["sop", "--help"],
         &["sop", "show", "--help"],
+        &["sop", "render", "--help"],
+        &["report", "--help"],
     ] {
         let run = repo.siaran(command);
         assert_eq!(run.exit_code, 0, "{command:?}: {}", run.stderr);

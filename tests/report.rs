@@ -180,3 +180,79 @@ fn a_workflow_of_the_repository_renders_with_its_own_role_names_to_a_file() {
     assert_eq!(unknown.exit_code, 2);
     assert!(unknown.stderr.contains("did you mean `jateng-2021`?"), "{}", unknown.stderr);
 }
+
+#[test]
+fn the_archive_has_public_recaps_flowcharts_on_sop_pages_and_each_posts_timeline() {
+    let office = office();
+    let out = office.path().join("public");
+    let run = run_siaran_at(office.path(), CLOCK, &["build", "--no-search", "--out", &out.to_string_lossy()]);
+    assert_eq!(run.exit_code, 0, "{}{}", run.stdout, run.stderr);
+    let read = |path: &str| std::fs::read_to_string(out.join(path)).unwrap_or_else(|_| panic!("{path} was built"));
+    let svgs_of = |page: &str| -> Vec<String> {
+        page.match_indices("<svg")
+            .map(|(start, _)| {
+                let rest = &page[start..];
+                rest[..rest.find("</svg>").expect("closed") + "</svg>".len()].to_string()
+            })
+            .collect()
+    };
+
+    let index = read("rekap/index.html");
+    assert!(index.contains("rekap/2026/10/"), "the index links the month");
+    let recap = read("rekap/2026/10/index.html");
+    assert!(recap.contains("Rapat Koordinasi PDPB bersama Bawaslu dan Partai Politik"));
+    assert!(recap.contains("Foto ketiga buram"), "written responses are public, as in the approval trail");
+    for internal in ["tidak ada jawaban", "max_delay", "Gagal, terlewat", "belum pasti", "terlewat"] {
+        assert!(!recap.contains(internal), "`{internal}` is internal and stays off the archive");
+    }
+    let charts = svgs_of(&recap);
+    assert_eq!(charts.len(), 2);
+    for svg in charts {
+        roxmltree::Document::parse(&svg).expect("a chart that parses");
+    }
+
+    let sop = read("sop/berita/index.html");
+    let flowcharts = svgs_of(&sop);
+    assert!(!flowcharts.is_empty(), "the SOP page embeds its flowchart");
+    for svg in &flowcharts {
+        let document = roxmltree::Document::parse(svg).expect("a flowchart that parses");
+        assert!(document.descendants().any(|node| node.text() == Some("MULAI")));
+    }
+
+    let post = read("2026/10/rakor-pdpb-bawaslu-partai-politik/index.html");
+    let timeline = svgs_of(&post).into_iter().next().expect("the post's timeline");
+    let document = roxmltree::Document::parse(&timeline).expect("a timeline that parses");
+    let texts: Vec<&str> = document.descendants().filter_map(|node| node.text()).collect();
+    assert!(texts.contains(&"Realisasi"));
+    assert!(texts.iter().any(|text| text.starts_with("Rina Marlina")), "who signed the first step: {texts:?}");
+    assert!(
+        texts.iter().any(|text| text.contains("(2h40m)")),
+        "the first step of round two, timed from the reject: {texts:?}"
+    );
+}
+
+#[test]
+fn libreoffice_opens_the_workbook_and_prints_it_to_pdf() {
+    if !common::has_tool("soffice") {
+        return;
+    }
+    let office = office();
+    let workbook = office.path().join("rekap-2026-10.xlsx");
+    let run = run_siaran_at(
+        office.path(),
+        CLOCK,
+        &["report", "--month", "2026-10", "--format", "xlsx", "--out", &workbook.to_string_lossy()],
+    );
+    assert_eq!(run.exit_code, 0, "{}", run.stderr);
+    let pdf_folder = office.path().join("pdf");
+    let profile = format!("-env:UserInstallation=file://{}", office.path().join(".lo-profile").display());
+    let converted = std::process::Command::new("soffice")
+        .args([&profile, "--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(&pdf_folder)
+        .arg(&workbook)
+        .output()
+        .expect("soffice runs");
+    assert!(converted.status.success(), "{}", String::from_utf8_lossy(&converted.stderr));
+    let pdf = std::fs::read(pdf_folder.join("rekap-2026-10.pdf")).expect("a PDF was written");
+    assert!(pdf.starts_with(b"%PDF") && pdf.len() > 10_000, "a real PDF of the six sheets");
+}

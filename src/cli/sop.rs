@@ -54,19 +54,7 @@ pub fn show(id: &str) -> Result<Outcome, CliError> {
         );
         let needs = &step.needs;
         if !needs.is_empty() {
-            let mut parts = Vec::new();
-            if needs.photos > 0 {
-                parts.push(format!("minimal {} foto", needs.photos));
-            }
-            if needs.narrative {
-                parts.push("narasi".to_string());
-            }
-            if needs.caption {
-                parts.push("caption".to_string());
-            }
-            for label in &needs.attachments {
-                parts.push(format!("lampiran `{label}`"));
-            }
+            let parts = needs.describe();
             let _ = writeln!(out, "  {:<3} {:<20} kelengkapan: {}", "", "", parts.join(", "));
         }
         if step.kind.is_decision() {
@@ -104,15 +92,7 @@ pub fn render(context: &Context, id: &str, out: Option<&Path>) -> Result<Outcome
             let Some(revision) = workflow.revision_at(today).map(|(_, revision)| revision).or(workflow.latest()) else {
                 return Err(CliError::Usage(format!("workflow `{id}` has no revision")));
             };
-            let role_name = |role: &str| config.role_name(role).to_string();
-            let subtitle = format!("{} · berlaku {}", revision.source, revision.effective.format("%d-%m-%Y"));
-            flowchart::svg(&Flow {
-                title: &workflow.title,
-                subtitle: &subtitle,
-                steps: &revision.steps,
-                role_name: &role_name,
-                actuals: None,
-            })
+            flowchart::revision_svg(config, workflow, revision, None, None)
         }
         None => match presets::find(id) {
             Some(preset) => preset_svg(&preset),
@@ -146,6 +126,7 @@ pub fn preset_svg(preset: &presets::Preset) -> String {
     let role_name = |role: &str| preset.roles.get(role).cloned().unwrap_or_else(|| role.to_string());
     let subtitle = format!("{} · {} · berlaku {}", preset.office, preset.document, preset.signed.format("%d-%m-%Y"));
     flowchart::svg(&Flow {
+        key: &preset.id,
         title: &preset.title,
         subtitle: &subtitle,
         steps: &preset.steps,

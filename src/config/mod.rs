@@ -393,19 +393,26 @@ fn check_roles(
     }
 }
 
+/// A six-field cron expression (seconds first), read as the daemon's scheduler reads it.
+pub fn parse_cron(text: &str) -> Option<croner::Cron> {
+    if text.split_whitespace().count() != 6 {
+        return None;
+    }
+    croner::parser::CronParser::builder()
+        .seconds(croner::parser::Seconds::Required)
+        .dom_and_dow(true)
+        .build()
+        .parse(text)
+        .ok()
+}
+
 /// Checks a six-field cron expression (seconds first) with the parser the daemon's
 /// scheduler uses, so a schedule that loads is one the daemon runs.
 fn check_cron(value: Option<&str>, default: &str, key: &str, findings: &mut Vec<Finding>) -> String {
     let Some(text) = value else {
         return default.to_string();
     };
-    let fields = text.split_whitespace().count();
-    let parsed = croner::parser::CronParser::builder()
-        .seconds(croner::parser::Seconds::Required)
-        .dom_and_dow(true)
-        .build()
-        .parse(text);
-    if fields != 6 || parsed.is_err() {
+    if parse_cron(text).is_none() {
         findings.push(
             Finding::error(
                 Code::ConfigSchedule,

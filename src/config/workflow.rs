@@ -59,6 +59,23 @@ impl Needs {
     pub fn is_empty(&self) -> bool {
         self.photos == 0 && !self.narrative && !self.caption && self.attachments.is_empty()
     }
+
+    /// What is needed, in Indonesian words: "minimal 4 foto", "narasi", "caption",
+    /// "lampiran disposisi".
+    pub fn describe(&self) -> Vec<String> {
+        let mut parts = Vec::new();
+        if self.photos > 0 {
+            parts.push(format!("minimal {} foto", self.photos));
+        }
+        if self.narrative {
+            parts.push("narasi".to_string());
+        }
+        if self.caption {
+            parts.push("caption".to_string());
+        }
+        parts.extend(self.attachments.iter().map(|label| format!("lampiran {label}")));
+        parts
+    }
 }
 
 /// One step of a revision.

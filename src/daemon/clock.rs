@@ -34,6 +34,12 @@ impl Clock {
         now.with_timezone(&self.zone).fixed_offset().trunc_subsecs(3)
     }
 
+    /// The next time after now that `cron` names, in the site's zone.
+    pub fn next_of(&self, cron: &croner::Cron) -> Option<DateTime<FixedOffset>> {
+        let now = self.now().with_timezone(&self.zone);
+        cron.find_next_occurrence(&now, false).ok().map(|next| next.fixed_offset())
+    }
+
     /// How long from now until `at` (zero if it has passed).
     pub fn until(&self, at: DateTime<FixedOffset>) -> Duration {
         (at - self.now()).to_std().unwrap_or(Duration::ZERO)

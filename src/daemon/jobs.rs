@@ -73,9 +73,7 @@ pub fn run(task: Task, root: &Path, out: &Path, now: DateTime<FixedOffset>, stop
     match task {
         Task::Publish => publish(&repository, stop, &mut log),
         Task::Build => build(&repository, out, &mut log),
-        Task::Report => {
-            log.lines.push("report: the monthly recap is not produced by the daemon yet".to_string());
-        }
+        Task::Report => report(&repository, now, &mut log),
     }
     log.next_due = pass::next_due(&repository);
     log
@@ -109,6 +107,41 @@ fn build(repository: &Repository, out: &Path, log: &mut JobLog) {
             report.posts, report.written, report.removed
         )),
         Err(error) => log.errors.push(format!("build: the site was not built: {error}")),
+    }
+}
+
+/// Where the daemon files the monthly recaps, inside the repository but out of git and of
+/// the public site (they hold internal failure messages).
+pub const REPORTS_DIR: &str = ".siaran/laporan";
+
+/// The previous month's recap, as Markdown and XLSX under [`REPORTS_DIR`].
+fn report(repository: &Repository, now: DateTime<FixedOffset>, log: &mut JobLog) {
+    use chrono::Datelike;
+    let mut diagnostics = Diagnostics::default();
+    let ledger = crate::ledger::load(&repository.root, &mut diagnostics);
+    let zone = repository.config.site.timezone;
+    let today = now.with_timezone(&zone).date_naive();
+    let previous = today.with_day(1).and_then(|first| first.pred_opt()).unwrap_or(today);
+    let period = crate::report::Period::Month { year: previous.year(), month: previous.month() };
+    let recap = crate::report::Recap::build(repository, &ledger, period, crate::report::Audience::Office, |_| true);
+    let folder = repository.root.join(REPORTS_DIR);
+    let made_at = now.with_timezone(&zone).fixed_offset();
+    for format in [crate::report::Format::Markdown, crate::report::Format::Xlsx] {
+        let path = folder.join(format!("rekap-{period}.{}", format.extension()));
+        let written =
+            crate::report::render(&recap, format, made_at).map_err(|error| error.to_string()).and_then(|bytes| {
+                std::fs::create_dir_all(&folder).map_err(|error| error.to_string())?;
+                crate::source::file::write_atomic(&path, &bytes).map_err(|error| error.to_string())
+            });
+        match written {
+            Ok(()) => log.lines.push(format!(
+                "report: {} ({} post(s)) written to {}",
+                period,
+                recap.posts.len(),
+                path.display()
+            )),
+            Err(error) => log.errors.push(format!("report: {} was not written: {error}", path.display())),
+        }
     }
 }
 

@@ -1,8 +1,9 @@
 //! The *daemon* layer (`siaran daemon`): the office's publisher left running. It holds the
 //! publish lock for its whole life, so a second daemon or a `siaran publish` refuses to race
-//! it. tokio-cron-scheduler fires the `schedule:` jobs (publish, build, report) in the
-//! site's time zone; besides them, a precise timer waits for the next post's `publish_at`
-//! so a post goes out within a second of its time, not at the next cron tick. On start it
+//! it. tokio-cron-scheduler fires the frequent `schedule:` jobs (publish, build) in the
+//! site's time zone; a precise timer waits for the next post's `publish_at` so a post goes
+//! out within a second of its time, not at the next cron tick; and the monthly `report` job
+//! (last month's recap into `.siaran/laporan/`) is timed from the daemon's own clock. On start it
 //! catches up (publishes what fell due while it was down, rebuilds the site). SIGTERM or
 //! SIGINT stops it gently: no new attempt starts, the one under way finishes and is
 //! recorded, so the ledger never holds an attempt the daemon abandoned.
@@ -79,9 +80,7 @@ pub fn run(options: DaemonOptions) -> Result<(), DaemonError> {
         let mut scheduler = JobScheduler::new()
             .await
             .map_err(|error| DaemonError::Schedule { name: "scheduler", message: error.to_string() })?;
-        for (task, cron) in
-            [(Task::Publish, &schedule.publish), (Task::Build, &schedule.build), (Task::Report, &schedule.report)]
-        {
+        for (task, cron) in [(Task::Publish, &schedule.publish), (Task::Build, &schedule.build)] {
             let sender = lane_of(task);
             let job = Job::new_async_tz(cron.as_str(), zone, move |_, _| {
                 let sender = sender.clone();
@@ -114,6 +113,12 @@ pub fn run(options: DaemonOptions) -> Result<(), DaemonError> {
         tokio::spawn(wait_for_signal(Arc::clone(&stop), stopped_tx));
         let (due_tx, due) = watch::channel(None);
         tokio::spawn(precise_timer(clock, due, lane_of(Task::Publish)));
+        match crate::config::parse_cron(&schedule.report) {
+            Some(cron) => {
+                tokio::spawn(cron_timer(clock, cron, Task::Report, lane_of(Task::Report)));
+            }
+            None => tracing::warn!("the report schedule `{}` cannot be read; no recap is filed", schedule.report),
+        }
         tokio::join!(
             lane(
                 options.clone(),
@@ -227,6 +232,21 @@ async fn precise_timer(
                 }
             }
         }
+    }
+}
+
+/// Queues `task` at every time `cron` names on the daemon's own clock. The monthly recap runs
+/// this way rather than through the scheduler: a job due once a month is timed from the same
+/// clock as the posts, so it fires at its minute after any long sleep and in `--clock`
+/// rehearsals alike.
+async fn cron_timer(clock: Clock, cron: croner::Cron, task: Task, tasks: mpsc::UnboundedSender<Task>) {
+    while let Some(next) = clock.next_of(&cron) {
+        tokio::time::sleep(clock.until(next) + std::time::Duration::from_millis(20)).await;
+        tracing::debug!("{}: {next} has come", task.name());
+        if tasks.send(task).is_err() {
+            return;
+        }
+        // Past `next` now, so the following search finds the time after it.
     }
 }
 

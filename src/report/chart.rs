@@ -78,14 +78,7 @@ pub fn posts_per_week(recap: &Recap) -> Result<String, String> {
                 .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
         }
         if !recap.accounts.is_empty() {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK)
-                .label_font((FONT, 12))
-                .draw()
-                .map_err(text)?;
+            legend(&mut chart)?;
         }
         root.present().map_err(text)?;
     }
@@ -166,17 +159,28 @@ pub fn sla_against_budget(recap: &Recap) -> Result<String, String> {
             .map_err(text)?
             .label("batas SOP")
             .legend(|(x, y)| PathElement::new([(x, y), (x + 12, y)], BLACK.stroke_width(2)));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font((FONT, 12))
-            .draw()
-            .map_err(text)?;
+        legend(&mut chart)?;
         root.present().map_err(text)?;
     }
     Ok(svg)
+}
+
+/// The legend, top right, on a white ground.
+fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<
+        'a,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .label_font((FONT, 12))
+        .draw()
+        .map_err(text)
 }
 
 fn text(error: impl std::fmt::Display) -> String {

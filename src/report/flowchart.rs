@@ -29,6 +29,8 @@ pub struct Actual {
 
 /// The picture's subject.
 pub struct Flow<'a> {
+    /// Makes the picture's element ids unique on a page holding several (letters, digits, `-`).
+    pub key: &'a str,
     /// The SOP's title.
     pub title: &'a str,
     /// The line under it (the SOP document, or the post).
@@ -56,17 +58,42 @@ const DIAMOND_WIDTH: f64 = 104.0;
 const DIAMOND_HEIGHT: f64 = 52.0;
 const FONT: &str = "font-family=\"Liberation Sans, Arial, Helvetica, sans-serif\"";
 
+/// A revision of one of the office's workflows, with the office's role names.
+pub fn revision_svg(
+    config: &crate::config::Config,
+    workflow: &crate::config::Workflow,
+    revision: &crate::config::Revision,
+    actuals: Option<&[Option<Actual>]>,
+    subtitle: Option<&str>,
+) -> String {
+    let role_name = |role: &str| config.role_name(role).to_string();
+    let key = format!("{}-{}", workflow.id, revision.effective);
+    let default_subtitle = format!("{} · berlaku {}", revision.source, revision.effective.format("%d-%m-%Y"));
+    svg(&Flow {
+        key: &key,
+        title: &workflow.title,
+        subtitle: subtitle.unwrap_or(&default_subtitle),
+        steps: &revision.steps,
+        role_name: &role_name,
+        actuals,
+    })
+}
+
 /// The flow as an SVG document.
 pub fn svg(flow: &Flow<'_>) -> String {
     let layout = Layout::new(flow);
     let mut out = String::new();
     let (width, height) = (layout.width, layout.height);
+    let key: String = flow.key.chars().filter(|ch| ch.is_ascii_alphanumeric() || *ch == '-').collect();
     let _ = writeln!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\" role=\"img\" aria-labelledby=\"bagan-judul\" {FONT} font-size=\"11\">"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"bagan-alir\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\" role=\"img\" aria-labelledby=\"judul-{key}\" {FONT} font-size=\"11\">"
     );
-    let _ = writeln!(out, "<title id=\"bagan-judul\">{}</title>", escape(flow.title));
-    out.push_str("<defs><marker id=\"panah\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#222\"/></marker></defs>\n");
+    let _ = writeln!(out, "<title id=\"judul-{key}\">{}</title>", escape(flow.title));
+    let _ = writeln!(
+        out,
+        "<defs><marker id=\"panah-{key}\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#222\"/></marker></defs>"
+    );
     let _ = writeln!(out, "<rect width=\"{width:.0}\" height=\"{height:.0}\" fill=\"#fff\"/>");
     let _ = writeln!(
         out,
@@ -77,7 +104,7 @@ pub fn svg(flow: &Flow<'_>) -> String {
     let _ =
         writeln!(out, "<text x=\"{MARGIN}\" y=\"{}\" fill=\"#444\">{}</text>", MARGIN + 32.0, escape(flow.subtitle));
     layout.grid(flow, &mut out);
-    layout.shapes(flow, &mut out);
+    layout.shapes(flow, &key, &mut out);
     out.push_str("</svg>\n");
     out
 }
@@ -237,7 +264,7 @@ impl Layout {
         }
     }
 
-    fn shapes(&self, flow: &Flow<'_>, out: &mut String) {
+    fn shapes(&self, flow: &Flow<'_>, key: &str, out: &mut String) {
         let steps = flow.steps;
         let Some(&first_lane) = self.lane_of.first() else { return };
         let last_lane = *self.lane_of.last().unwrap_or(&first_lane);
@@ -249,7 +276,7 @@ impl Layout {
         for (index, step) in steps.iter().enumerate() {
             let (x, y) = (self.lane_center(self.lane_of[index]), self.row_center(index + 1));
             let half = if step.kind.is_decision() { DIAMOND_HEIGHT / 2.0 } else { BOX_HEIGHT / 2.0 };
-            arrow(out, previous, (x, y - half), self.rows[index + 1]);
+            arrow(out, key, previous, (x, y - half), self.rows[index + 1]);
             if index > 0 && steps[index - 1].kind.is_decision() {
                 let label_y = previous.1 + 11.0;
                 let _ =
@@ -257,7 +284,7 @@ impl Layout {
             }
             previous = (x, y + half);
         }
-        arrow(out, previous, (self.lane_center(last_lane), self.row_center(end_row) - 15.0), self.rows[end_row]);
+        arrow(out, key, previous, (self.lane_center(last_lane), self.row_center(end_row) - 15.0), self.rows[end_row]);
         // Reject paths to the first step, down a channel at the first lane's left edge.
         let channel = self.lanes_left() + 7.0;
         let first_y = self.row_center(1);
@@ -266,7 +293,7 @@ impl Layout {
             let (x, y) = (self.lane_center(self.lane_of[index]) - DIAMOND_WIDTH / 2.0, self.row_center(index + 1));
             let _ = writeln!(
                 out,
-                "<path d=\"M{x:.1},{y:.1} H{channel:.1} V{first_y:.1} H{first_left:.1}\" fill=\"none\" stroke=\"#a61b1b\" stroke-dasharray=\"5 3\" marker-end=\"url(#panah)\"/>"
+                "<path d=\"M{x:.1},{y:.1} H{channel:.1} V{first_y:.1} H{first_left:.1}\" fill=\"none\" stroke=\"#a61b1b\" stroke-dasharray=\"5 3\" marker-end=\"url(#panah-{key})\"/>"
             );
             // Beside the diamond, or under the short stub when it sits in the first lane.
             let (label_x, label_y, anchor) = if self.lane_of[index] == first_lane {
@@ -344,18 +371,7 @@ fn note_lines(flow: &Flow<'_>, index: usize) -> Vec<String> {
         };
     }
     let Some(step) = flow.steps.get(index) else { return Vec::new() };
-    let needs = &step.needs;
-    let mut parts = Vec::new();
-    if needs.photos > 0 {
-        parts.push(format!("{} foto", needs.photos));
-    }
-    if needs.narrative {
-        parts.push("narasi".to_string());
-    }
-    if needs.caption {
-        parts.push("caption".to_string());
-    }
-    parts.extend(needs.attachments.iter().cloned());
+    let parts = step.needs.describe();
     if parts.is_empty() {
         return vec!["—".to_string()];
     }
@@ -373,14 +389,14 @@ fn terminator(out: &mut String, x: f64, y: f64, label: &str) {
 }
 
 /// A connector from `from` down to `to`; across lanes it turns at `turn_y` (a row boundary).
-fn arrow(out: &mut String, from: (f64, f64), to: (f64, f64), turn_y: f64) {
+fn arrow(out: &mut String, key: &str, from: (f64, f64), to: (f64, f64), turn_y: f64) {
     let path = if (from.0 - to.0).abs() < 0.5 {
         format!("M{:.1},{:.1} V{:.1}", from.0, from.1, to.1)
     } else {
         let turn = turn_y.clamp(from.1 + 4.0, to.1 - 4.0);
         format!("M{:.1},{:.1} V{turn:.1} H{:.1} V{:.1}", from.0, from.1, to.0, to.1)
     };
-    let _ = writeln!(out, "<path d=\"{path}\" fill=\"none\" stroke=\"#222\" marker-end=\"url(#panah)\"/>");
+    let _ = writeln!(out, "<path d=\"{path}\" fill=\"none\" stroke=\"#222\" marker-end=\"url(#panah-{key})\"/>");
 }
 
 fn centered(out: &mut String, x: f64, middle: f64, lines: &[String], bold: bool) {

@@ -35,21 +35,6 @@ pub struct PeriodError {
     expected: &'static str,
 }
 
-const MONTHS: [&str; 12] = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-];
-
 impl Period {
     /// Reads `YYYY-MM`.
     pub fn month(text: &str) -> Result<Period, PeriodError> {
@@ -113,7 +98,9 @@ impl Period {
     /// The period's name in Indonesian: "November 2026", "Triwulan IV 2026".
     pub fn title(self) -> String {
         match self {
-            Period::Month { year, month } => format!("{} {year}", MONTHS[(month as usize).saturating_sub(1) % 12]),
+            Period::Month { year, month } => {
+                format!("{} {year}", crate::source::time::MONTHS_ID[(month as usize).saturating_sub(1) % 12])
+            }
             Period::Quarter { year, quarter } => {
                 format!("Triwulan {} {year}", ["I", "II", "III", "IV"][(quarter as usize).saturating_sub(1) % 4])
             }

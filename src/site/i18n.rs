@@ -9,21 +9,8 @@ use chrono::{DateTime, Datelike, FixedOffset, TimeZone, Timelike};
 use chrono_tz::Tz;
 
 use crate::config::Language;
+use crate::source::time;
 
-const MONTHS_ID: [&str; 12] = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-];
 const MONTHS_EN: [&str; 12] = [
     "January",
     "February",
@@ -50,7 +37,7 @@ pub fn code(language: Language) -> &'static str {
 /// The name of a month (1 to 12).
 pub fn month_name(language: Language, month: u32) -> &'static str {
     let names = match language {
-        Language::Indonesian => &MONTHS_ID,
+        Language::Indonesian => &time::MONTHS_ID,
         Language::English => &MONTHS_EN,
     };
     names.get(month.saturating_sub(1) as usize).copied().unwrap_or_default()
@@ -103,6 +90,16 @@ const STRINGS: &[(&str, [&str; 2])] = &[
     ("tags", ["Tag", "Tags"]),
     ("months", ["Arsip bulanan", "Monthly archive"]),
     ("sops", ["Alur SOP", "SOP workflows"]),
+    ("flowchart", ["Bagan alir", "Flowchart"]),
+    ("timeline", ["Perjalanan konten ini melalui alur SOP", "This post's way through the SOP"]),
+    ("recaps", ["Rekapitulasi bulanan", "Monthly recaps"]),
+    (
+        "recap_public_note",
+        [
+            "Rekap ini memuat konten yang telah terbit di arsip ini. Alasan kegagalan unggah tidak dimuat; tanggapan tertulis atas penolakan dimuat sebagaimana tercantum pada jejak persetujuan setiap konten.",
+            "This recap covers the posts published on this archive. Reasons for failed uploads are left out; written responses to rejections are shown as they appear in each post's approval trail.",
+        ],
+    ),
     ("search", ["Cari", "Search"]),
     ("search_placeholder", ["Cari unggahan…", "Search posts…"]),
     ("search_label", ["Kata yang dicari (judul, narasi, tag)", "Words to find (title, narrative, tags)"]),

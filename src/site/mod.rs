@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod output;
 pub mod pages;
 pub mod public;
+pub mod recaps;
 pub mod search;
 pub mod serve;
 pub mod templates;
@@ -129,6 +130,9 @@ pub fn build(repository: &Repository, ledger: &Ledger, options: &BuildOptions) -
     };
     let common = pages::common_context(&data);
     let mut jobs = pages::jobs(&data);
+    if !options.drafts {
+        jobs.extend(recaps::jobs(&data, ledger));
+    }
     jobs.extend(extra_jobs(&data, &templates));
     let page_paths: Vec<String> = jobs
         .iter()

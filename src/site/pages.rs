@@ -133,6 +133,9 @@ pub fn common_context(data: &SiteData<'_>) -> Value {
         LinkView { label: strings["archive"].to_string(), url: urls.link("arsip/") },
         LinkView { label: strings["sops"].to_string(), url: urls.link("sop/") },
     ];
+    if !data.drafts {
+        nav.push(LinkView { label: strings["recaps"].to_string(), url: urls.link("rekap/") });
+    }
     if data.search {
         nav.push(LinkView { label: strings["search"].to_string(), url: urls.link("cari/") });
     }
@@ -163,7 +166,7 @@ pub fn common_context(data: &SiteData<'_>) -> Value {
 
 /// The page-level values every template reads.
 #[derive(Serialize)]
-struct PageMeta {
+pub(super) struct PageMeta {
     title: String,
     description: String,
     canonical: String,
@@ -175,7 +178,7 @@ struct PageMeta {
     section: Option<String>,
 }
 
-fn page(data: &SiteData<'_>, path: &str, title: &str, description: &str, section: &str) -> PageMeta {
+pub(super) fn page(data: &SiteData<'_>, path: &str, title: &str, description: &str, section: &str) -> PageMeta {
     PageMeta {
         title: title.to_string(),
         description: description.to_string(),

@@ -19,6 +19,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("terms.html", include_str!("templates/terms.html")),
     ("post.html", include_str!("templates/post.html")),
     ("sop.html", include_str!("templates/sop.html")),
+    ("recap.html", include_str!("templates/recap.html")),
     ("search.html", include_str!("templates/search.html")),
     ("404.html", include_str!("templates/404.html")),
 ];

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::images::ImagePlan;
 use super::public::SitePost;
 use super::{i18n, markdown};
-use crate::config::{Config, Language, MediaFormat, Workflow};
+use crate::config::{Config, Language, MediaFormat, Revision, Workflow};
 use crate::content::{Decision, Kind};
 use crate::source::time;
 
@@ -139,6 +139,9 @@ pub struct PostView {
     pub copies: Vec<LinkView>,
     /// The approval trail, oldest first.
     pub trail: Vec<TrailView>,
+    /// The post's run through its SOP's lanes with the real times, as inline SVG made by
+    /// siaran (safe to embed); empty when the workflow is unknown.
+    pub timeline: String,
     /// The workflow it followed.
     pub workflow: LinkView,
     /// Whether it is a draft preview.
@@ -222,6 +225,10 @@ pub fn post_view(site_post: &SitePost<'_>, config: &Config, urls: &Urls, plans: 
             });
         }
     }
+    let timeline = match (workflow, revision) {
+        (Some(workflow), Some(revision)) => timeline(site_post, config, workflow, revision),
+        _ => String::new(),
+    };
     let text = markdown::plain_text(&post.body);
     let summary_source = if text.is_empty() { post.caption.as_str() } else { text.as_str() };
     PostView {
@@ -250,6 +257,7 @@ pub fn post_view(site_post: &SitePost<'_>, config: &Config, urls: &Urls, plans: 
             .map(|copy| LinkView { label: copy.platform.display_name().to_string(), url: copy.url.clone() })
             .collect(),
         trail,
+        timeline,
         workflow: LinkView {
             label: workflow.map_or_else(|| post.workflow.clone(), |workflow| workflow.title.clone()),
             url: urls.link(&format!("sop/{}/", post.workflow)),
@@ -258,6 +266,49 @@ pub fn post_view(site_post: &SitePost<'_>, config: &Config, urls: &Urls, plans: 
         approval_json: urls.link(&format!("{}/persetujuan.json", post.id)),
         image,
     }
+}
+
+/// The post's own timeline: its current round's sign-offs and its first publication, each
+/// against its step's budget.
+fn timeline(site_post: &SitePost<'_>, config: &Config, workflow: &Workflow, revision: &Revision) -> String {
+    use crate::chain::timing::step_times;
+    use crate::report::flowchart::{self, Actual};
+    let checked = site_post.checked;
+    let post = &checked.post;
+    let zone = config.site.timezone;
+    let round = checked.chain.round_number();
+    let shown =
+        |at: chrono::DateTime<chrono::FixedOffset>| at.with_timezone(&zone).format("%d-%m-%Y %H:%M").to_string();
+    let mut actuals: Vec<Option<Actual>> = vec![None; revision.steps.len()];
+    let mut last_approval = None;
+    for time in step_times(post, &checked.chain, config).into_iter().filter(|time| time.round == round) {
+        if time.decision != Decision::Approve {
+            continue;
+        }
+        last_approval = Some(time.at);
+        if let Some(slot) = actuals.get_mut(time.step_index) {
+            *slot = Some(Actual {
+                by: config.people.get(&time.by).map_or_else(|| time.by.clone(), |person| person.name.clone()),
+                at: shown(time.at),
+                taken: time.taken().map(time::format_duration),
+                over_budget: time.over_budget(),
+            });
+        }
+    }
+    let publish = revision.steps.iter().position(|step| step.kind == crate::config::StepKind::Publish);
+    if let (Some(index), Some(approved), false) = (publish, last_approval, site_post.copies.is_empty()) {
+        let start = post.publish_at.map_or(approved, |publish_at| publish_at.max(approved));
+        let taken = (site_post.date - start).max(chrono::TimeDelta::zero());
+        let platforms: Vec<&str> = site_post.copies.iter().map(|copy| copy.platform.display_name()).collect();
+        actuals[index] = Some(Actual {
+            by: platforms.join(", "),
+            at: shown(site_post.date),
+            taken: Some(time::format_duration(taken)),
+            over_budget: revision.steps[index].within.map(|within| taken > within),
+        });
+    }
+    let subtitle = format!("{} · {}", post.title, revision.source);
+    flowchart::revision_svg(config, workflow, revision, Some(&actuals), Some(&subtitle))
 }
 
 fn absolute_from_link(urls: &Urls, link: &str) -> String {
@@ -309,6 +360,8 @@ pub struct RevisionView {
     pub source: String,
     /// Its steps.
     pub steps: Vec<StepView>,
+    /// The swimlane flowchart, as inline SVG made by siaran (safe to embed).
+    pub flowchart: String,
 }
 
 /// One step of an SOP.
@@ -346,6 +399,7 @@ pub fn workflow_view(workflow: &Workflow, config: &Config, urls: &Urls) -> Workf
                 RevisionView {
                     effective: format!("{} {} {}", date.day(), i18n::month_name(language, date.month()), date.year()),
                     source: revision.source.clone(),
+                    flowchart: crate::report::flowchart::revision_svg(config, workflow, revision, None, None),
                     steps: revision
                         .steps
                         .iter()

@@ -111,6 +111,22 @@ pub fn parse_duration(text: &str) -> Option<chrono::TimeDelta> {
     chrono::TimeDelta::try_seconds(seconds)
 }
 
+/// The months in Indonesian, January first.
+pub const MONTHS_ID: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+
 /// Writes a duration the way users write them (`1d`, `1h30m`, `5m`).
 pub fn format_duration(duration: chrono::TimeDelta) -> String {
     let mut seconds = duration.num_seconds();

@@ -1,0 +1,69 @@
+//! The archive's recap pages: `/rekap/` lists the months, `/rekap/YYYY/MM/` shows the
+//! month's recap as the HTML report draws it, for the public. Only posts public on the
+//! archive appear; failures and their platform messages stay internal (they are in the
+//! office's own `siaran report`); rejections and their written responses appear, as they
+//! already do in each post's approval trail.
+
+use chrono::Datelike;
+use serde_json::{Value, json};
+
+use super::i18n;
+use super::pages::{Job, SiteData, page};
+use crate::ledger::Ledger;
+use crate::report::{self, Audience, Period, Recap};
+
+/// The recap pages: one per month holding a public post, and their index.
+pub fn jobs(data: &SiteData<'_>, ledger: &Ledger) -> Vec<Job> {
+    let config = &data.repository.config;
+    let language = config.site.language;
+    let strings = i18n::strings(language);
+    let zone = config.site.timezone;
+    let public: std::collections::BTreeSet<&str> =
+        data.posts.iter().filter(|post| !post.is_draft).map(|post| post.checked.post.id.as_str()).collect();
+    let mut months: Vec<(i32, u32)> = data
+        .posts
+        .iter()
+        .filter(|post| !post.is_draft)
+        .map(|post| {
+            let local = post.date.with_timezone(&zone);
+            (local.year(), local.month())
+        })
+        .collect();
+    months.sort_unstable();
+    months.dedup();
+    months.reverse();
+    let mut jobs = Vec::new();
+    let mut links: Vec<Value> = Vec::new();
+    for (year, month) in months {
+        let period = Period::Month { year, month };
+        let recap = Recap::build(data.repository, ledger, period, Audience::Public, |checked| {
+            public.contains(checked.post.id.as_str())
+        });
+        let tables = report::tables::tables(&recap);
+        let Ok(content) = report::html::fragment(&recap, &tables) else { continue };
+        let path = format!("rekap/{year:04}/{month:02}/");
+        let label = format!("{} {year}", i18n::month_name(language, month));
+        let title = format!("{}: {label}", strings["recaps"]);
+        links.push(json!({ "label": label, "url": data.urls.link(&path), "count": recap.posts.len() }));
+        jobs.push(Job::Render {
+            path: format!("{path}index.html"),
+            template: "recap.html",
+            context: json!({
+                "page": page(data, &path, &title, &title, "rekap/"),
+                "heading": title,
+                "note": strings["recap_public_note"],
+                "content": content,
+            }),
+        });
+    }
+    jobs.push(Job::Render {
+        path: "rekap/index.html".to_string(),
+        template: "terms.html",
+        context: json!({
+            "page": page(data, "rekap/", strings["recaps"], strings["recaps"], "rekap/"),
+            "heading": strings["recaps"],
+            "terms": links,
+        }),
+    });
+    jobs
+}
