@@ -24,6 +24,7 @@ sleep 1
 post=$(cd "$site" && find . -name persetujuan.json | head -1 | sed 's|^\.||; s|persetujuan.json$||')
 kind=$(cd "$site" && ls jenis | head -1)
 sop=$(cd "$site" && ls sop | grep -v index.html | head -1)
-pages=(/ "$post" "/jenis/" "/jenis/$kind/" "/sop/$sop/" "/arsip/" "/404.html")
+recap=$(cd "$site" && find rekap -mindepth 2 -maxdepth 2 -type d | sort | tail -1)
+pages=(/ "$post" "/jenis/" "/jenis/$kind/" "/sop/$sop/" "/arsip/" "/rekap/" "/$recap/" "/404.html")
 [ -d "$site/cari" ] && pages+=(/cari/)
 NODE_PATH="$tools/node_modules" node "$here/axe.js" "http://127.0.0.1:$port" "${pages[@]}"
