@@ -177,7 +177,7 @@ impl Context<'_> {
     fn check_message(&self, key: &ssh_key::PublicKey, sig: &SshSig, findings: &mut Vec<Finding>) {
         let verifies = |previous: Option<&str>| {
             signature::message(&self.post.id, self.signoff, previous)
-                .is_some_and(|message| key.verify(NAMESPACE, message.as_bytes(), sig).is_ok())
+                .is_some_and(|message| signature::verify(key, message.as_bytes(), sig))
         };
         let previous = match self.index.checked_sub(1) {
             None => None,

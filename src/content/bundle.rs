@@ -36,7 +36,11 @@ pub fn resolve(bundle: &Path, name: &str) -> Result<BundleFile, BundleProblem> {
         return Err(BundleProblem::Escapes);
     }
     let path = bundle.join(relative);
-    std::fs::symlink_metadata(&path).map_err(|_| BundleProblem::Missing)?;
+    let own = std::fs::symlink_metadata(&path).map_err(|_| BundleProblem::Missing)?;
+    // The usual case, a plain file named directly in the bundle, involves no link at all.
+    if own.is_file() && relative.components().filter(|c| matches!(c, Component::Normal(_))).count() == 1 {
+        return Ok(BundleFile { path, size: own.len() });
+    }
     // Any component may be a link (a folder linked elsewhere, or the file itself): resolve
     // them all and require the real path to stay inside the real bundle.
     let target = std::fs::canonicalize(&path).map_err(|_| BundleProblem::Missing)?;

@@ -40,9 +40,20 @@ pub struct Fingerprint {
     pub attachments: Vec<HashedFile>,
 }
 
+/// The key of the front matter that the fingerprint leaves out.
+const SIGNOFFS_KEY: &str = "signoffs";
+
 /// The canonical JSON of a post's front matter, without its sign-offs.
 pub fn canonical_front_matter(front_matter: &str) -> Result<String, yaml::YamlError> {
-    yaml::canonical_json_without(front_matter, "signoffs")
+    yaml::canonical_json_without(front_matter, SIGNOFFS_KEY)
+}
+
+/// The front matter read as `T`, and its canonical JSON without sign-offs when it is valid
+/// YAML, from one parse.
+pub fn read_front_matter<T: serde::de::DeserializeOwned>(
+    front_matter: &str,
+) -> (Result<T, yaml::YamlError>, Option<String>) {
+    yaml::from_str_and_canonical(front_matter, SIGNOFFS_KEY)
 }
 
 /// The body as hashed: `\r\n` is read as `\n`, so a Windows checkout does not make

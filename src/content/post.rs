@@ -130,7 +130,8 @@ pub enum Parsed {
 
 /// Parses a post's front matter and resolves its files.
 pub fn parse(file: &PostFile, split: Split<'_>, config: &Config) -> Parsed {
-    let raw: RawFrontMatter = match yaml::from_str(split.yaml) {
+    let (raw, canonical_json) = fingerprint::read_front_matter::<RawFrontMatter>(split.yaml);
+    let raw = match raw {
         Ok(raw) => raw,
         Err(error) => return Parsed::Unreadable(error),
     };
@@ -274,7 +275,7 @@ pub fn parse(file: &PostFile, split: Split<'_>, config: &Config) -> Parsed {
         file: name.to_string(),
         hash: found.as_ref().and_then(|found| fingerprint::hash_file(&found.path).ok()),
     };
-    let fingerprint = fingerprint::canonical_front_matter(split.yaml).ok().map(|front_matter_json| Fingerprint {
+    let fingerprint = canonical_json.map(|front_matter_json| Fingerprint {
         front_matter: fingerprint::sha256(front_matter_json.as_bytes()),
         front_matter_json,
         body: fingerprint::hash_body(split.body),

@@ -166,17 +166,11 @@ pub fn build(repository: &Repository, ledger: &Ledger, options: &BuildOptions) -
             to_render.push((job, input));
         }
     }
-    let rendered: Vec<_> = to_render
-        .par_iter()
-        .map(|(job, input)| (*job, input.clone(), produce(job, &templates, &base_context)))
-        .collect();
-    let mut rendered_post_pages: BTreeMap<String, String> = BTreeMap::new();
-    for (job, input, bytes) in rendered {
-        let bytes = bytes?;
-        if matches!(job, Job::Render { template: "post.html", .. }) {
-            rendered_post_pages.insert(job.path().to_string(), String::from_utf8_lossy(&bytes).into_owned());
-        }
-        output.put(job.path(), &input, &bytes)?;
+    // Render, compare and write in parallel; only the records are kept, not the bytes.
+    let made: Vec<Result<output::Written, SiteError>> =
+        to_render.par_iter().map(|(job, input)| make(job, input, &output, &templates, &base_context)).collect();
+    for written in made {
+        output.record(written?);
     }
 
     // Thumbnails, shared by content hash.
@@ -191,19 +185,29 @@ pub fn build(repository: &Repository, ledger: &Ledger, options: &BuildOptions) -
         }
     }
     let thumb_cache = cache.join("thumbs");
+    let mut stale = Vec::new();
     for (source, plan) in thumbs.values() {
-        let current = plan.thumbs.iter().all(|thumb| output.is_current(&thumb.path, &thumb.path));
-        if current {
+        if plan.thumbs.iter().all(|thumb| output.is_current(&thumb.path, &thumb.path)) {
             plan.thumbs.iter().for_each(|thumb| output.keep(&thumb.path));
-            continue;
+        } else {
+            stale.push((source, plan));
         }
-        for (path, bytes) in images::produce(source, plan, &thumb_cache)? {
-            output.put(&path, &path, &bytes)?;
-        }
+    }
+    let made: Vec<Result<Vec<output::Written>, SiteError>> = stale
+        .par_iter()
+        .map(|(source, plan)| {
+            images::produce(source, plan, &thumb_cache)?
+                .into_iter()
+                .map(|(path, bytes)| Ok(output.write_bytes(&path, &path, &bytes)?))
+                .collect()
+        })
+        .collect();
+    for written in made {
+        written?.into_iter().for_each(|written| output.record(written));
     }
 
     if options.search {
-        search_bundle(&mut output, post_pages, rendered_post_pages, &options.out, config.site.language)?;
+        search_bundle(&mut output, post_pages, &options.out, config.site.language)?;
     }
     let files = output.files();
     let (produced, written) = (output.produced, output.written);
@@ -218,12 +222,12 @@ pub fn build(repository: &Repository, ledger: &Ledger, options: &BuildOptions) -
     })
 }
 
-/// The search bundle, made from every post page. Its input is the post pages' own bytes (as
-/// recorded), so it is kept as it is when no post page changed.
+/// The search bundle, made from every post page as written (read back one at a time, so the
+/// pages are never all in memory). Its input is the post pages' own bytes (as recorded), so
+/// it is kept as it is when no post page changed.
 fn search_bundle(
     output: &mut output::Output,
     mut post_pages: Vec<String>,
-    mut rendered: BTreeMap<String, String>,
     out: &Path,
     language: crate::config::Language,
 ) -> Result<(), SiteError> {
@@ -240,14 +244,10 @@ fn search_bundle(
         previous.iter().for_each(|path| output.keep(path));
         return Ok(());
     }
-    let pages = post_pages
-        .into_iter()
-        .map(|path| {
-            let html =
-                rendered.remove(&path).unwrap_or_else(|| std::fs::read_to_string(out.join(&path)).unwrap_or_default());
-            (path, html)
-        })
-        .collect();
+    let pages = post_pages.into_iter().map(|path| {
+        let html = std::fs::read_to_string(out.join(&path)).unwrap_or_default();
+        (path, html)
+    });
     for (path, bytes) in search::index(pages, language)? {
         output.put(&path, &input, &bytes)?;
     }
@@ -270,8 +270,15 @@ fn job_input(job: &Job, templates: &crate::content::Sha256Hash, common: &str) ->
     }
 }
 
-fn produce(job: &Job, templates: &templates::Templates, base: &tera::Context) -> Result<Vec<u8>, SiteError> {
-    match job {
+/// Makes one file of the site: renders it or copies it, and writes it when it changed.
+fn make(
+    job: &Job,
+    input: &str,
+    output: &output::Output,
+    templates: &templates::Templates,
+    base: &tera::Context,
+) -> Result<output::Written, SiteError> {
+    let bytes = match job {
         Job::Render { path, template, context } => {
             let mut tera_context = base.clone();
             tera_context
@@ -280,12 +287,12 @@ fn produce(job: &Job, templates: &templates::Templates, base: &tera::Context) ->
                 .tera
                 .render(template, &tera_context)
                 .map(String::into_bytes)
-                .map_err(|error| render_error(path, template, &error))
+                .map_err(|error| render_error(path, template, &error))?
         }
-        Job::Bytes { bytes, .. } => Ok(bytes.clone()),
-        Job::Copy { from, path, .. } => std::fs::read(from)
-            .map_err(|source| SiteError::Output(output::OutputError::Io { path: PathBuf::from(path), source })),
-    }
+        Job::Bytes { bytes, .. } => return Ok(output.write_bytes(job.path(), input, bytes)?),
+        Job::Copy { from, path, hash } => return Ok(output.copy_file(path, input, from, &hex(hash))?),
+    };
+    Ok(output.write_bytes(job.path(), input, &bytes)?)
 }
 
 fn render_error(path: &str, template: &str, error: &dyn std::error::Error) -> SiteError {

@@ -52,6 +52,26 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
     move |source| OutputError::Io { path: path.to_path_buf(), source }
 }
 
+fn create_parent(target: &Path) -> Result<(), OutputError> {
+    match target.parent() {
+        Some(parent) if !parent.is_dir() => std::fs::create_dir_all(parent).map_err(io(parent)),
+        _ => Ok(()),
+    }
+}
+
+/// One file made this build, before it is recorded.
+#[derive(Clone, Debug)]
+pub struct Written {
+    /// Its site path.
+    pub path: String,
+    /// The fingerprint of its inputs.
+    pub input: String,
+    /// The SHA-256 of its bytes.
+    pub output: String,
+    /// Whether the file on disk was (re)written.
+    pub changed: bool,
+}
+
 /// The output folder during one build.
 pub struct Output {
     root: PathBuf,
@@ -120,20 +140,46 @@ impl Output {
 
     /// Puts `bytes` at `path`, writing only when they differ from what is there.
     pub fn put(&mut self, path: &str, input: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        self.produced += 1;
+        let written = self.write_bytes(path, input, bytes)?;
+        self.record(written);
+        Ok(())
+    }
+
+    /// Writes `bytes` at `path` when they differ from what is there. Safe to call from many
+    /// threads at once; the result goes to [`Output::record`].
+    pub fn write_bytes(&self, path: &str, input: &str, bytes: &[u8]) -> Result<Written, OutputError> {
         let output = hex(&sha256(bytes));
         let target = self.root.join(path);
-        let same = self.previous.files.get(path).is_some_and(|record| record.output == output) && target.is_file()
+        let same = self.previous_output_is(path, &output, &target)
             || std::fs::read(&target).is_ok_and(|existing| existing == bytes);
         if !same {
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).map_err(io(parent))?;
-            }
+            create_parent(&target)?;
             std::fs::write(&target, bytes).map_err(io(&target))?;
-            self.written += 1;
         }
-        self.next.files.insert(path.to_string(), FileRecord { input: input.to_string(), output });
-        Ok(())
+        Ok(Written { path: path.to_string(), input: input.to_string(), output, changed: !same })
+    }
+
+    /// Copies the file `from`, whose bytes hash to `hash`, to `path` when what is there
+    /// differs. The copy is made by the kernel, without reading it into memory.
+    pub fn copy_file(&self, path: &str, input: &str, from: &Path, hash: &str) -> Result<Written, OutputError> {
+        let target = self.root.join(path);
+        let same = self.previous_output_is(path, hash, &target);
+        if !same {
+            create_parent(&target)?;
+            std::fs::copy(from, &target).map_err(io(&target))?;
+        }
+        Ok(Written { path: path.to_string(), input: input.to_string(), output: hash.to_string(), changed: !same })
+    }
+
+    fn previous_output_is(&self, path: &str, output: &str, target: &Path) -> bool {
+        self.previous.files.get(path).is_some_and(|record| record.output == output) && target.is_file()
+    }
+
+    /// Records a file made by [`Output::write_bytes`] or [`Output::copy_file`].
+    pub fn record(&mut self, written: Written) {
+        self.produced += 1;
+        self.written += usize::from(written.changed);
+        self.next.files.insert(written.path, FileRecord { input: written.input, output: written.output });
     }
 
     /// Removes every file under the folder that this build did not make, and empty folders;

@@ -18,17 +18,17 @@ pub fn jobs(data: &SiteData<'_>, ledger: &Ledger) -> Vec<Job> {
     let language = config.site.language;
     let strings = i18n::strings(language);
     let zone = config.site.timezone;
-    let public: std::collections::BTreeSet<&str> =
-        data.posts.iter().filter(|post| !post.is_draft).map(|post| post.checked.post.id.as_str()).collect();
-    let mut months: Vec<(i32, u32)> = data
+    // Each public post's month, so that each month's recap looks only at its own posts.
+    let month_of: std::collections::HashMap<&str, (i32, u32)> = data
         .posts
         .iter()
         .filter(|post| !post.is_draft)
         .map(|post| {
             let local = post.date.with_timezone(&zone);
-            (local.year(), local.month())
+            (post.checked.post.id.as_str(), (local.year(), local.month()))
         })
         .collect();
+    let mut months: Vec<(i32, u32)> = month_of.values().copied().collect();
     months.sort_unstable();
     months.dedup();
     months.reverse();
@@ -37,7 +37,7 @@ pub fn jobs(data: &SiteData<'_>, ledger: &Ledger) -> Vec<Job> {
     for (year, month) in months {
         let period = Period::Month { year, month };
         let recap = Recap::build(data.repository, ledger, period, Audience::Public, |checked| {
-            public.contains(checked.post.id.as_str())
+            month_of.get(checked.post.id.as_str()) == Some(&(year, month))
         });
         let tables = report::tables::tables(&recap);
         let Ok(content) = report::html::fragment(&recap, &tables) else { continue };

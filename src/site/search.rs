@@ -15,7 +15,10 @@ pub type SearchFile = (String, Vec<u8>);
 pub struct SearchError(String);
 
 /// Indexes `pages` (site path and HTML of each post page) and returns the bundle's files.
-pub fn index(pages: Vec<(String, String)>, language: Language) -> Result<Vec<SearchFile>, SearchError> {
+pub fn index(
+    pages: impl IntoIterator<Item = (String, String)>,
+    language: Language,
+) -> Result<Vec<SearchFile>, SearchError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -111,6 +111,24 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     serde_yaml::from_str(text).map_err(|error| classify(&error))
 }
 
+/// Reads `text` as `T` and as canonical JSON without the key `left_out`, parsing the YAML
+/// once: the untyped value is read first and `T` is taken from it. When that fails (a
+/// scalar `T` reads differently, or an error that needs its line and column), `T` is read
+/// from the text itself, so the result is always what [`from_str`] gives.
+pub fn from_str_and_canonical<T: DeserializeOwned>(
+    text: &str,
+    left_out: &str,
+) -> (Result<T, YamlError>, Option<String>) {
+    let Ok(mut value) = from_str::<serde_json::Value>(text) else {
+        return (from_str(text), None);
+    };
+    let typed = T::deserialize(&value).or_else(|_| from_str(text));
+    if let serde_json::Value::Object(map) = &mut value {
+        map.remove(left_out);
+    }
+    (typed, Some(super::canonical::json(&value)))
+}
+
 /// The canonical JSON form of a YAML mapping without one of its keys: the same data always
 /// gives the same bytes, whatever its YAML formatting, quoting, comments or key order
 /// (see [`canonical`](super::canonical)).
@@ -266,5 +284,36 @@ mod tests {
         }
         let error = from_str::<std::collections::BTreeMap<String, serde_json::Value>>(&bomb).unwrap_err();
         assert_eq!(error.code, Code::YamlTooComplex);
+    }
+
+    #[test]
+    fn one_parse_reads_the_same_as_two() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Doc {
+            title: String,
+            count: Option<u32>,
+        }
+        let texts = [
+            "title: Rapat\ncount: 3\nsignoffs: [a]\n",
+            // A plain scalar that the untyped value reads as a number: the text decides.
+            "title: 0123\n",
+            "title: 2026-11-20\n",
+            "title: [1]\n",
+            "tittle: x\n",
+            "title: \"open\n",
+        ];
+        for text in texts {
+            let (typed, canonical) = from_str_and_canonical::<Doc>(text, "signoffs");
+            let expected = from_str::<Doc>(text);
+            match (&typed, &expected) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{text}"),
+                (Err(a), Err(b)) => assert_eq!((a.code, a.line, &a.message), (b.code, b.line, &b.message), "{text}"),
+                _ => panic!("{text}: {typed:?} vs {expected:?}"),
+            }
+            assert_eq!(canonical, canonical_json_without(text, "signoffs").ok(), "{text}");
+        }
+        let (typed, _) = from_str_and_canonical::<Doc>("title: 0123\n", "signoffs");
+        assert_eq!(typed.unwrap().title, "0123");
     }
 }
