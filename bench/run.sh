@@ -74,7 +74,8 @@ for n in "${SIZES[@]}"; do
     if [ ! -f "$corpus/.selesai-$SEED" ]; then
         echo "== generating $n posts" >&2
         rm -rf "$corpus" "$hugo_site"
-        "$GEN" --posts "$n" --out "$corpus" --seed "$SEED" --hugo "$hugo_site" 2>/dev/null
+        "$GEN" --posts "$n" --out "$corpus" --seed "$SEED" --hugo "$hugo_site" >/dev/null 2>"$WORK/gen.log" ||
+            { cat "$WORK/gen.log" >&2; exit 1; }
         # the corpus must be valid, or the timings would be of error paths
         "$SIARAN" check --root "$corpus" --clock "$CLOCK" >/dev/null 2>&1 ||
             { echo "the generated corpus of $n posts does not check clean" >&2; exit 1; }
