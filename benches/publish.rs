@@ -4,8 +4,8 @@
 //! - **1,000 jobs**: 100 approved posts, each with a photo, due at once on ten accounts
 //!   (three Facebook Pages, three Bluesky accounts, four webhooks): one `siaran publish`,
 //!   timed from start to exit. Each fake counts its requests and the most it had in flight,
-//!   so the table shows that no account got more at a time than its `limits.concurrency`
-//!   and that no platform counted more than its documented limit.
+//!   so the table shows how many requests each account got at a time and that no platform
+//!   counted more than its documented limit.
 //! - **lateness**: `siaran daemon` with 100 posts scheduled four at a time, one second
 //!   apart; each post's lateness is the moment its request reaches the fake minus its
 //!   `publish_at` (p50 and p99).
