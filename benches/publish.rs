@@ -4,15 +4,15 @@
 //! - **1,000 jobs**: 100 approved posts, each with a photo, due at once on ten accounts
 //!   (three Facebook Pages, three Bluesky accounts, four webhooks): one `siaran publish`,
 //!   timed from start to exit. Each fake counts its requests and the most it had in flight,
-//!   so the table shows how many requests each account got at a time and that no platform
-//!   counted more than its documented limit.
+//!   so the table shows that no account got more at a time than its `limits.concurrency`
+//!   and that no platform counted more than its documented limit.
 //! - **lateness**: `siaran daemon` with 100 posts scheduled four at a time, one second
 //!   apart; each post's lateness is the moment its request reaches the fake minus its
 //!   `publish_at` (p50 and p99).
 //! - **idle memory**: the daemon's resident memory once everything is sent.
 //!
 //! ```text
-//! cargo bench --bench publish            # prints Markdown rows in the layout of bench/run.sh's table
+//! cargo bench --bench publish            # prints the rows of the table in bench/run.sh
 //! ```
 
 #[path = "../tests/common/mod.rs"]
@@ -73,14 +73,15 @@ async fn metered(State(meter): State<Arc<Meter>>, request: Request, next: Next) 
 struct Account {
     id: String,
     platform: &'static str,
+    concurrency: usize,
     meter: Arc<Meter>,
     server: fakes::Running,
 }
 
-fn account(id: &str, platform: &'static str, app: Router) -> Account {
+fn account(id: &str, platform: &'static str, concurrency: usize, app: Router) -> Account {
     let meter = Arc::new(Meter::default());
     let app = app.layer(axum::middleware::from_fn_with_state(meter.clone(), metered));
-    Account { id: id.to_string(), platform, meter, server: fakes::spawn(app) }
+    Account { id: id.to_string(), platform, concurrency, meter, server: fakes::spawn(app) }
 }
 
 /// The example office without its posts, ledger and accounts (none of them may be reached).
@@ -155,16 +156,17 @@ fn thousand_jobs() -> Vec<String> {
         accounts.push(account(
             &id,
             "facebook",
+            4,
             fakes::facebook::app(fakes::facebook::Page::new(&page_id(&id), FACEBOOK_TOKEN)),
         ));
     }
     for index in 1..=3 {
         let id = format!("bluesky-{index}");
-        accounts.push(account(&id, "bluesky", fakes::bluesky::app(fakes::bluesky::Pds::new(BLUESKY_PASSWORD))));
+        accounts.push(account(&id, "bluesky", 4, fakes::bluesky::app(fakes::bluesky::Pds::new(BLUESKY_PASSWORD))));
     }
     for index in 1..=4 {
         let id = format!("sistem-{index}");
-        accounts.push(account(&id, "webhook", fakes::webhook::app(fakes::webhook::Receiver::new(HOOK_SECRET))));
+        accounts.push(account(&id, "webhook", 4, fakes::webhook::app(fakes::webhook::Receiver::new(HOOK_SECRET))));
     }
     for account in &accounts {
         write_target(&repo, account);
@@ -201,8 +203,9 @@ fn thousand_jobs() -> Vec<String> {
         let most =
             of_platform.iter().map(|account| account.meter.most_in_flight.load(Ordering::SeqCst)).max().unwrap_or(0);
         let refused: usize = of_platform.iter().map(|account| account.meter.rate_limited.load(Ordering::SeqCst)).sum();
+        let allowed = of_platform.first().map_or(0, |account| account.concurrency);
         rows.push(format!(
-            "| — {platform}: requests per account, most at once, rate-limit answers | {} requests; {most} at once; {refused} × 429 | 1 at once (the publisher sends one post at a time per account); {} |",
+            "| — {platform}: requests per account, most at once, rate-limit answers | {} requests; {most} at once; {refused} × 429 | ≤ {allowed} at once; {} |",
             requests.iter().max().unwrap_or(&0),
             documented_limit(platform, POSTS)
         ));
@@ -225,7 +228,7 @@ fn daemon() -> Vec<String> {
     const POSTS: usize = 100;
     const AT_ONCE: usize = 4;
     let repo = empty_office();
-    let hook = account("sistem-jadwal", "webhook", fakes::webhook::app(fakes::webhook::Receiver::new(HOOK_SECRET)));
+    let hook = account("sistem-jadwal", "webhook", 4, fakes::webhook::app(fakes::webhook::Receiver::new(HOOK_SECRET)));
     write_target(&repo, &hook);
     let zone = FixedOffset::east_opt(7 * 3600).expect("WIB");
     // The daemon's clock starts at the real time; the first posts fall due after it has loaded.

@@ -391,6 +391,22 @@ fn bluesky_gets_facets_in_bytes_and_a_record_key_that_makes_retries_safe() {
     let run = publish_bluesky(&office);
     assert!(run.stdout.contains("sudah ada"), "{}", run.stdout);
     assert_eq!(pds.lock().expect("state").records.len(), 1);
+
+    // A record under the key that is not this post (some other post took the key) is not
+    // taken for it: the job waits for a person instead of being marked published.
+    let (office, pds, _server) = bluesky_office();
+    pds.lock().expect("state").knobs.fail_after_commit = true;
+    assert_eq!(publish_bluesky(&office).exit_code, 1);
+    for record in pds.lock().expect("state").records.values_mut() {
+        record["text"] = "Unggahan lain.".into();
+    }
+    let run = publish_bluesky(&office);
+    assert!(!run.stdout.contains("sudah ada") && run.stdout.contains("holds another post"), "{}", run.stdout);
+    let state = siaran::ledger::load(office.repo.path(), &mut siaran::source::Diagnostics::default());
+    assert!(
+        state.state("2026/11/pemilu-damai-bluesky", "bluesky").is_some_and(|state| state.published.is_none()),
+        "not recorded as published"
+    );
 }
 
 fn events_for_post(office: &Office, post: &str) -> Vec<serde_json::Value> {

@@ -89,6 +89,11 @@ pub struct Limits {
     pub max_hashtags: Option<usize>,
     /// Characters the title may not contain (YouTube refuses `<` and `>`).
     pub forbidden_title_characters: &'static [char],
+    /// How many posts the publisher sends to one account at the same time. One where the
+    /// platform paces posting per account (Telegram's message a second per chat, YouTube's
+    /// and TikTok's upload quotas) or where a token may rotate mid-run (X's OAuth 2.0);
+    /// a few where the API takes parallel calls and counts only their number.
+    pub concurrency: usize,
 }
 
 const MB: u64 = 1_000_000;
@@ -112,6 +117,7 @@ impl Limits {
             max_video_bytes: None,
             max_hashtags: None,
             forbidden_title_characters: &[],
+            concurrency: 1,
         };
         match platform {
             Platform::Facebook => Limits {
@@ -119,6 +125,7 @@ impl Limits {
                 image_formats: &[Jpeg, Png, Gif],
                 video_formats: &[Mp4, Mov],
                 max_image_bytes: Some(4 * MB),
+                concurrency: 4,
                 ..none
             },
             Platform::Instagram => Limits {
@@ -129,6 +136,7 @@ impl Limits {
                 video_formats: &[Mp4, Mov],
                 max_image_bytes: Some(8 * MB),
                 max_hashtags: Some(30),
+                concurrency: 2,
                 ..none
             },
             Platform::X => Limits {
@@ -171,6 +179,7 @@ impl Limits {
                 video_formats: &[Mp4, Mov, Webm],
                 max_image_bytes: Some(16 * MB),
                 max_video_bytes: Some(99 * MB),
+                concurrency: 4,
                 ..none
             },
             Platform::Bluesky => Limits {
@@ -184,6 +193,7 @@ impl Limits {
                 video_formats: &[Mp4],
                 max_image_bytes: Some(2 * MB),
                 max_video_bytes: Some(300 * MB),
+                concurrency: 4,
                 ..none
             },
             Platform::Telegram => Limits {
@@ -196,7 +206,8 @@ impl Limits {
                 max_video_bytes: Some(50 * MIB),
                 ..none
             },
-            Platform::WhatsappShare | Platform::Webhook => none,
+            Platform::WhatsappShare => none,
+            Platform::Webhook => Limits { concurrency: 4, ..none },
         }
     }
 }

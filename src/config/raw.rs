@@ -136,6 +136,7 @@ pub struct RawTarget {
 pub struct RawLimitOverrides {
     pub max_characters: Option<usize>,
     pub max_media: Option<usize>,
+    pub concurrency: Option<usize>,
 }
 
 /// A YAML scalar read as text: ids like `page_id: 100000000000001` need no quotes.

@@ -111,6 +111,9 @@ pub struct Target {
     pub token_expires: Option<chrono::NaiveDate>,
 }
 
+/// The most posts sent to one account at the same time.
+const MAX_CONCURRENCY: usize = 16;
+
 /// Loads every `publish-targets/*.yaml`, sorted by id. A missing folder means no targets.
 pub fn load_targets(root: &Path, diagnostics: &mut Diagnostics) -> BTreeMap<String, Target> {
     let mut targets = BTreeMap::new();
@@ -211,6 +214,20 @@ fn load_target(path: &Path, id: &str, relative: &str, diagnostics: &mut Diagnost
     }
     if let Some(max_media) = raw.limits.max_media {
         limits.max_media = max_media;
+    }
+    match raw.limits.concurrency {
+        Some(concurrency @ 1..=MAX_CONCURRENCY) => limits.concurrency = concurrency,
+        Some(concurrency) => findings.push(
+            Finding::error(
+                Code::FieldInvalid,
+                YamlPath::of("limits").key("concurrency"),
+                format!("`{concurrency}` posts at a time is not allowed"),
+            )
+            .with_hint(format!(
+                "write a number from 1 to {MAX_CONCURRENCY} (how many posts are sent to this account at the same time), or remove it to keep the platform's default"
+            )),
+        ),
+        None => {}
     }
     let token_expires = raw.token_expires.and_then(|value| {
         let date = crate::source::time::parse_date(&value.0);

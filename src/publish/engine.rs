@@ -8,12 +8,12 @@
 //! platform before any new attempt. A post later than `publish.max_delay` is recorded
 //! `missed` and left for a person (`--only POST` sends it anyway). Failures are recorded
 //! with a retry time (back-off, or the platform's own rate-limit reset); auth and content
-//! failures wait for a person. Targets of different platforms run in parallel, one request
-//! at a time per platform.
+//! failures wait for a person. Accounts (targets) run in parallel, each up to its
+//! `limits.concurrency` posts at a time, after a first post alone.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, FixedOffset, TimeDelta};
 use sha2::{Digest, Sha256};
@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use super::adapter::{Adapter, AttemptError, Journal, Outgoing, OutgoingMedia, Published, RetryAt};
 use crate::chain::digest;
 use crate::check::{CheckedPost, Repository};
-use crate::config::{MediaFormat, Platform, Target};
+use crate::config::{MediaFormat, Target};
 use crate::content::fingerprint::hex;
 use crate::ledger::{Event, EventKind, FailureClass, Ledger, LedgerWriter, TargetState};
 
@@ -42,7 +42,7 @@ pub struct PublishOptions {
 }
 
 /// Watches a run: told how many jobs there are, then each one as it ends (from several
-/// threads: one per platform).
+/// threads: accounts run in parallel).
 pub trait Progress: Sync {
     /// The run has this many (post, target) jobs.
     fn start(&self, _jobs: usize) {}
@@ -128,39 +128,71 @@ pub fn publish(
     let now = repository.now;
     let jobs = due_jobs(repository, ledger, options);
     progress.start(jobs.len());
-    let mut by_platform: BTreeMap<Platform, Vec<Job<'_>>> = BTreeMap::new();
+    let mut by_target: BTreeMap<&str, Vec<Job<'_>>> = BTreeMap::new();
     for job in jobs {
-        by_platform.entry(job.target.platform).or_default().push(job);
+        by_target.entry(job.target.id.as_str()).or_default().push(job);
     }
     let max_delay = repository.config.max_delay;
+    let send = |job: &Job<'_>| run_job(job, writer, options, adapter_for, now, max_delay);
     let mut reports: Vec<JobReport> = std::thread::scope(|scope| {
-        let handles: Vec<_> = by_platform
+        let lanes: Vec<_> = by_target
             .into_values()
             .map(|jobs| {
-                scope.spawn(move || {
-                    jobs.into_iter()
-                        .map(|job| {
-                            let outcome = if options.stop.load(Ordering::SeqCst) {
-                                JobOutcome::Waiting("stopping: not started".to_string())
-                            } else {
-                                run_job(&job, writer, options, adapter_for, now, max_delay)
-                            };
-                            let report = JobReport {
-                                post: job.outgoing.post.clone(),
-                                target: job.outgoing.target.clone(),
-                                outcome,
-                            };
-                            progress.done(&report);
-                            report
-                        })
-                        .collect::<Vec<_>>()
-                })
+                let send = &send;
+                scope.spawn(move || run_lane(jobs, send, options, progress))
             })
             .collect();
-        handles.into_iter().flat_map(|handle| handle.join().unwrap_or_default()).collect()
+        lanes.into_iter().flat_map(|lane| lane.join().unwrap_or_default()).collect()
     });
     reports.sort_by(|a, b| (&a.post, &a.target).cmp(&(&b.post, &b.target)));
     reports
+}
+
+/// Sends one account's jobs: the first alone (so that a login or a token renewal happens
+/// once), then up to the account's `concurrency` at a time. After a rate limit the account
+/// gets nothing more in this run.
+fn run_lane<'a>(
+    jobs: Vec<Job<'a>>,
+    send: &(dyn Fn(&Job<'a>) -> JobOutcome + Sync),
+    options: &PublishOptions,
+    progress: &dyn Progress,
+) -> Vec<JobReport> {
+    let concurrency = jobs.first().map_or(1, |job| job.target.limits.concurrency.max(1));
+    let queue = Mutex::new(jobs.into_iter());
+    let rate_limited = AtomicBool::new(false);
+    let reports = Mutex::new(Vec::new());
+    let work = |only_one: bool| {
+        loop {
+            let next = queue.lock().map(|mut queue| queue.next()).unwrap_or(None);
+            let Some(job) = next else { break };
+            let outcome = if options.stop.load(Ordering::SeqCst) {
+                JobOutcome::Waiting("stopping: not started".to_string())
+            } else if rate_limited.load(Ordering::SeqCst) {
+                JobOutcome::Waiting("the account answered with a rate limit: not started".to_string())
+            } else {
+                send(&job)
+            };
+            if matches!(outcome, JobOutcome::Failed(FailureClass::RateLimited, _)) {
+                rate_limited.store(true, Ordering::SeqCst);
+            }
+            let report = JobReport { post: job.outgoing.post.clone(), target: job.outgoing.target.clone(), outcome };
+            progress.done(&report);
+            if let Ok(mut reports) = reports.lock() {
+                reports.push(report);
+            }
+            if only_one {
+                break;
+            }
+        }
+    };
+    work(true);
+    std::thread::scope(|scope| {
+        for _ in 1..concurrency {
+            scope.spawn(|| work(false));
+        }
+        work(false);
+    });
+    reports.into_inner().unwrap_or_default()
 }
 
 fn due_jobs<'a>(repository: &'a Repository, ledger: &'a Ledger, options: &PublishOptions) -> Vec<Job<'a>> {

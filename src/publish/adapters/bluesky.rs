@@ -5,7 +5,8 @@
 //! `com.atproto.repo.uploadBlob`, and the post through `com.atproto.repo.createRecord` with an
 //! `rkey` siaran chooses: a TID made from the post's time and a hash of (post, target), so
 //! every attempt for one post uses the same key. It is recorded before the call; after an
-//! unknown outcome, `getRecord` with it says whether the post exists. Links and hashtags
+//! unknown outcome, `getRecord` with it says whether the post exists, and the record's text
+//! must be the post's own. Links and hashtags
 //! become facets, whose offsets count UTF-8 bytes.
 
 use std::collections::BTreeMap;
@@ -187,12 +188,19 @@ fn never_created(error: AttemptError) -> AttemptError {
 }
 
 /// A TID (13 characters, base32-sortable): 53 bits of microseconds since 1970 and a 10-bit
-/// clock id, both fixed by the post and target so every attempt uses the same record key.
+/// clock id, fixed by the post and target so every attempt uses the same record key. The
+/// time is the post's due second; the microseconds within it and the clock id come from a
+/// hash of (post, target) — about 30 bits — so the many posts an account gets due in the
+/// same second (a PDS refuses a second record under a key) each get their own key.
 pub fn record_key(outgoing: &Outgoing, microseconds: i64) -> String {
     const ALPHABET: &[u8; 32] = b"234567abcdefghijklmnopqrstuvwxyz";
+    const MICROS_PER_SECOND: u64 = 1_000_000;
     let hash = Sha256::digest(format!("{}\n{}", outgoing.post, outgoing.target).as_bytes());
-    let clock_id = u64::from(u16::from_be_bytes([hash[0], hash[1]]) & 0x3ff);
-    let value = ((microseconds.max(0) as u64 & ((1 << 53) - 1)) << 10) | clock_id;
+    let spread = u64::from_be_bytes([hash[0], hash[1], hash[2], hash[3], hash[4], hash[5], hash[6], hash[7]]);
+    let second = microseconds.max(0) as u64 / MICROS_PER_SECOND;
+    let time = (second * MICROS_PER_SECOND + spread % MICROS_PER_SECOND) & ((1 << 53) - 1);
+    let clock_id = (spread >> 32) & 0x3ff;
+    let value = (time << 10) | clock_id;
     (0..13).rev().map(|position| char::from(ALPHABET[((value >> (position * 5)) & 31) as usize])).collect()
 }
 
@@ -292,10 +300,19 @@ impl Adapter for Bluesky {
                 .map_err(http::transport)
         })?;
         match (response.status, response.error_name()) {
-            (200, _) => Ok(Some(Published {
-                url: format!("https://bsky.app/profile/{}/post/{rkey}", self.handle),
-                remote_id: rkey,
-            })),
+            (200, _) if response.body["value"]["text"].as_str() == Some(outgoing.text.as_str()) => {
+                Ok(Some(Published {
+                    url: format!("https://bsky.app/profile/{}/post/{rkey}", self.handle),
+                    remote_id: rkey,
+                }))
+            }
+            (200, _) => Err(AttemptError::failed(
+                FailureClass::Content,
+                format!(
+                    "record key {rkey} holds another post on {}; check the account by hand before sending this one",
+                    self.handle
+                ),
+            )),
             (400, "RecordNotFound") => Ok(None),
             (400, name) => Err(AttemptError::Unknown(format!("getRecord: {name}"))),
             _ => Err(response.error()),
@@ -328,5 +345,32 @@ mod tests {
         let start = found[1]["index"]["byteStart"].as_u64().unwrap() as usize;
         let end = found[1]["index"]["byteEnd"].as_u64().unwrap() as usize;
         assert_eq!(&text[start..end], "https://kpu.example/a");
+    }
+
+    fn outgoing(post: String) -> Outgoing {
+        Outgoing {
+            post,
+            target: "bluesky".to_string(),
+            text: String::new(),
+            title: String::new(),
+            archive_url: String::new(),
+            media: Vec::new(),
+            idempotency_key: String::new(),
+            due_micros: 1_795_420_800_000_000,
+        }
+    }
+
+    #[test]
+    fn record_keys_are_stable_and_differ_for_posts_due_in_the_same_second() {
+        let due = 1_795_420_800_000_000;
+        let keys: std::collections::BTreeSet<String> =
+            (0..2_000).map(|index| record_key(&outgoing(format!("2026/11/kabar-{index}")), due)).collect();
+        assert_eq!(keys.len(), 2_000, "one key each");
+        let key = record_key(&outgoing("2026/11/kabar-7".to_string()), due);
+        assert_eq!(key, record_key(&outgoing("2026/11/kabar-7".to_string()), due + 400_000), "the same second");
+        assert_eq!(key.len(), 13);
+        assert!(key.starts_with(|first: char| "234567abcdefghij".contains(first)), "TID syntax: top bit 0");
+        let later = record_key(&outgoing("2026/11/kabar-7".to_string()), due + 1_000_000);
+        assert!(later > key, "keys sort by due time");
     }
 }
