@@ -1,7 +1,8 @@
 //! Crash safety: `siaran publish` is killed (SIGKILL) at random moments, again and again,
 //! while it publishes to three fake platforms at once, each with its own recovery path:
 //! Mastodon that — as after an hour — has forgotten idempotency keys (list-and-match),
-//! a Facebook Page that answers slowly and never had keys (list-and-match), and Bluesky
+//! a Facebook Page that answers slowly and never had keys (list-and-match; the publisher
+//! sends it several posts at once, so kills also land with several in flight), and Bluesky
 //! (a record key chosen in advance, then `getRecord`). After every round it is simply
 //! started again. At the end each post must exist exactly once on each platform: none
 //! lost, none twice.
@@ -58,7 +59,7 @@ fn killing_the_publisher_at_random_never_loses_or_doubles_a_post() {
     let server = fakes::spawn(mastodon::app(state.clone()));
     repo.replace("publish-targets/mastodon.yaml", "https://sosmed.kpu-contoh.example", &server.base);
     let page = facebook::Page::new("100000000000001", PAGE_TOKEN);
-    page.lock().expect("page").knobs.latency_ms = 120;
+    page.lock().expect("page").knobs.latency_ms = 300;
     let page_server = fakes::spawn(facebook::app(page.clone()));
     repo.replace(
         "publish-targets/facebook.yaml",

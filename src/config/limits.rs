@@ -125,7 +125,7 @@ impl Limits {
                 image_formats: &[Jpeg, Png, Gif],
                 video_formats: &[Mp4, Mov],
                 max_image_bytes: Some(4 * MB),
-                concurrency: 4,
+                concurrency: 8,
                 ..none
             },
             Platform::Instagram => Limits {
@@ -193,7 +193,7 @@ impl Limits {
                 video_formats: &[Mp4],
                 max_image_bytes: Some(2 * MB),
                 max_video_bytes: Some(300 * MB),
-                concurrency: 4,
+                concurrency: 8,
                 ..none
             },
             Platform::Telegram => Limits {
@@ -207,7 +207,7 @@ impl Limits {
                 ..none
             },
             Platform::WhatsappShare => none,
-            Platform::Webhook => Limits { concurrency: 4, ..none },
+            Platform::Webhook => Limits { concurrency: 8, ..none },
         }
     }
 }
