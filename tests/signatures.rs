@@ -431,3 +431,46 @@ fn decode_base64(text: &str) -> Vec<u8> {
     }
     out
 }
+
+#[test]
+fn a_batch_of_signatures_verifies_only_when_every_one_does() {
+    use siaran::chain::signature;
+    let signers = ["agus", "bayu", "hendra", "ani", "budi"];
+    let keys: Vec<ssh_key::PrivateKey> = signers.iter().map(|name| demo_key(name).expect("demo key")).collect();
+    let messages: Vec<String> = signers.iter().map(|name| format!("siaran-signoff-v1\nby: {name}\n")).collect();
+    let signatures: Vec<ssh_key::SshSig> = keys
+        .iter()
+        .zip(&messages)
+        .map(|(key, message)| signature::parse(&signature::sign(key, message).expect("sign")).expect("parse"))
+        .collect();
+    let publics: Vec<&ssh_key::PublicKey> = keys.iter().map(ssh_key::PrivateKey::public_key).collect();
+    let batch = |messages: &[String]| -> bool {
+        let items: Vec<_> = publics
+            .iter()
+            .zip(messages)
+            .zip(&signatures)
+            .map(|((key, message), sig)| (*key, message.as_bytes(), sig))
+            .collect();
+        signature::verify_all(&items)
+    };
+    assert!(batch(&messages), "five good signatures pass together");
+    for changed in 0..messages.len() {
+        let mut tampered = messages.clone();
+        tampered[changed].push('.');
+        assert!(!batch(&tampered), "one altered message ({changed}) fails the whole batch");
+        assert!(
+            !signature::verify(publics[changed], tampered[changed].as_bytes(), &signatures[changed]),
+            "and fails on its own"
+        );
+    }
+    let mut swapped = publics.clone();
+    swapped.swap(0, 1);
+    let items: Vec<_> = swapped
+        .iter()
+        .zip(&messages)
+        .zip(&signatures)
+        .map(|((key, message), sig)| (*key, message.as_bytes(), sig))
+        .collect();
+    assert!(!signature::verify_all(&items), "a signature checked against another person's key fails");
+    assert!(!signature::verify_all(&[]), "an empty batch proves nothing");
+}

@@ -20,16 +20,41 @@ pub(crate) fn signature_findings(post: &Post, config: &Config) -> Vec<Vec<Findin
         .collect();
     let hashes: Vec<Option<String>> =
         parsed.iter().map(|sig| sig.as_ref().and_then(signature::signature_hash)).collect();
+    let verified = verified_together(post, config, &parsed, &hashes);
     post.signoffs
         .iter()
         .enumerate()
         .map(|(index, signoff)| {
             let mut findings = Vec::new();
-            let context = Context { post, config, signoff, index, parsed: &parsed, hashes: &hashes };
+            let context = Context { post, config, signoff, index, parsed: &parsed, hashes: &hashes, verified };
             context.check(&mut findings);
             findings
         })
         .collect()
+}
+
+/// Whether all of the post's signatures by their signers' own keys, each over its message
+/// with the hash of the signature before it, verify as one batch (the common case, and about
+/// twice as fast). When they do not, each is checked on its own, which finds the culprit.
+fn verified_together(post: &Post, config: &Config, parsed: &[Option<SshSig>], hashes: &[Option<String>]) -> bool {
+    let mut items = Vec::with_capacity(post.signoffs.len());
+    for (index, signoff) in post.signoffs.iter().enumerate() {
+        let Some(sig) = &parsed[index] else { return false };
+        let Some(key) = config.people.get(&signoff.by).and_then(|person| person.key(sig.public_key())) else {
+            return false;
+        };
+        let previous = match index.checked_sub(1) {
+            None => None,
+            Some(before) => match &hashes[before] {
+                Some(hash) => Some(hash.as_str()),
+                None => return false,
+            },
+        };
+        let Some(message) = signature::message(&post.id, signoff, previous) else { return false };
+        items.push((&key.key, message, sig));
+    }
+    let items: Vec<_> = items.iter().map(|(key, message, sig)| (*key, message.as_bytes(), *sig)).collect();
+    signature::verify_all(&items)
 }
 
 /// A finding for each sign-off of the current round that approved other content.
@@ -58,6 +83,8 @@ struct Context<'a> {
     index: usize,
     parsed: &'a [Option<SshSig>],
     hashes: &'a [Option<String>],
+    /// Every signature of the post verified in one batch.
+    verified: bool,
 }
 
 impl Context<'_> {
@@ -187,7 +214,7 @@ impl Context<'_> {
                 None => return,
             },
         };
-        if verifies(previous) {
+        if self.verified || verifies(previous) {
             return;
         }
         let actual = self.index.checked_sub(1);
