@@ -6,6 +6,9 @@
 #   bench/run.sh                 # 1,000 and 10,000 posts
 #   bench/run.sh 1000 10000 100000
 #
+# Then the publisher's own benchmarks (`cargo bench --bench publish`): 1,000 jobs against the
+# fake platforms, the daemon's lateness and its idle memory.
+#
 # Installs hugo, hyperfine and GNU time from Debian's packages when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -124,6 +127,10 @@ for n in "${SIZES[@]}"; do
     rm -rf "$TRASH" && mkdir -p "$TRASH" && sync && sleep 35
 done
 
+echo "== publisher and daemon (cargo bench --bench publish)" >&2
+PUBLISHER=$(cargo bench --quiet --bench publish 2>"$WORK/publish.log") ||
+    { tail -40 "$WORK/publish.log" >&2; exit 1; }
+
 {
     printf '| measure |'
     for n in "${SIZES[@]}"; do printf ' %s posts |' "$n"; done
@@ -161,6 +168,8 @@ done
             "$(ratio "${R[build,10000]}" "${R[build,1000]}")" "$(ratio "${R[search,10000]}" "${R[search,1000]}")" \
             "$(ratio "${R[hugo,10000]}" "${R[hugo,1000]}")"
     fi
+    printf '\n| publisher and daemon (fakes on 127.0.0.1, 100 ms per request) | measured | target |\n|---|---|---|\n%s\n' \
+        "$PUBLISHER"
     printf '\nMachine: %s, %s cores, %s; %s; %s\n' "$(uname -m)" "$(nproc)" \
         "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)" \
         "$($SIARAN --version)" "$(hugo version | cut -d' ' -f1-2)"
