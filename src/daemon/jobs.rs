@@ -1,7 +1,8 @@
 //! The daemon's three jobs, each starting from a freshly loaded repository (posts arrive by
-//! `git pull` while it runs): *publish* (one pass of the engine), *build* (the archive site)
-//! and *report* (the monthly recap). Each returns what it did as log lines; none panics on
-//! bad data — a repository that does not load is reported and the job skipped.
+//! `git pull` while it runs): *publish* (one pass of the engine), *build* (the archive site,
+//! made by a child `siaran build`) and *report* (the monthly recap). Each returns what it
+//! did as log lines; none panics on bad data — a repository that does not load is reported
+//! and the job skipped.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -12,7 +13,6 @@ use chrono::{DateTime, FixedOffset};
 use crate::check::{self, Repository};
 use crate::publish::token_store::TokenStore;
 use crate::publish::{JobOutcome, PublishOptions, Quiet, health, pass};
-use crate::site::{self, BuildOptions};
 use crate::source::Diagnostics;
 
 /// What the daemon can be asked to do.
@@ -72,7 +72,7 @@ pub fn run(task: Task, root: &Path, out: &Path, now: DateTime<FixedOffset>, stop
     };
     match task {
         Task::Publish => publish(&repository, stop, &mut log),
-        Task::Build => build(&repository, out, &mut log),
+        Task::Build => build(&repository, out, now, &mut log),
         Task::Report => report(&repository, now, &mut log),
     }
     log.next_due = pass::next_due(&repository);
@@ -93,20 +93,43 @@ fn publish(repository: &Repository, stop: &Arc<AtomicBool>, log: &mut JobLog) {
     }
 }
 
-fn build(repository: &Repository, out: &Path, log: &mut JobLog) {
+/// The archive is built by a child `siaran build` at the same moment, not in the daemon:
+/// the memory and code a build touches (hundreds of megabytes for a large archive, the
+/// search indexer) leave with the child, so the daemon stays small while it waits, and a
+/// build that fails in any way cannot take the publisher down with it.
+fn build(repository: &Repository, out: &Path, now: DateTime<FixedOffset>, log: &mut JobLog) {
     let mut diagnostics = Diagnostics::default();
-    let ledger = crate::ledger::load(&repository.root, &mut diagnostics);
+    crate::ledger::load(&repository.root, &mut diagnostics);
     if diagnostics.iter().any(|diagnostic| diagnostic.is_error()) {
         log.errors.push(ledger_problem(&diagnostics));
         return;
     }
-    let options = BuildOptions { out: out.to_path_buf(), drafts: false, search: true };
-    match site::build(repository, &ledger, &options) {
-        Ok(report) => log.lines.push(format!(
-            "build: {} public post(s), {} file(s) written, {} removed",
-            report.posts, report.written, report.removed
-        )),
-        Err(error) => log.errors.push(format!("build: the site was not built: {error}")),
+    let run = std::env::current_exe().and_then(|siaran| {
+        std::process::Command::new(siaran)
+            .arg("--root")
+            .arg(&repository.root)
+            .arg("--clock")
+            .arg(now.to_rfc3339())
+            .args(["--color", "never", "build", "--out"])
+            .arg(out)
+            .stdin(std::process::Stdio::null())
+            .output()
+    });
+    let output = match run {
+        Ok(output) => output,
+        Err(error) => {
+            log.errors.push(format!("build: the site was not built: cannot start `siaran build`: {error}"));
+            return;
+        }
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if let Some(summary) = stdout.lines().rev().find(|line| !line.trim().is_empty()) {
+        log.lines.push(format!("build: {}", summary.trim()));
+    }
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let reason: Vec<&str> = stderr.lines().filter(|line| !line.trim().is_empty()).take(3).collect();
+        log.errors.push(format!("build: `siaran build` ended with {}: {}", output.status, reason.join(" / ")));
     }
 }
 
