@@ -101,6 +101,10 @@ for n in "${SIZES[@]}"; do
         R[rss,$n]=$(aside "$out" "$corpus/.siaran" && peak_mb "$build --no-search")
         R[rss_search,$n]=$(aside "$out" "$corpus/.siaran" && peak_mb "$build")
     fi
+    # the file system's share: the same output copied into a new folder, nothing rendered
+    copy=$WORK/copy-$n
+    R[copy,$n]=$(mean 1 "aside $copy" "cp -r $out $copy")
+    aside "$copy"
     echo "== $n posts: rebuilds" >&2
     R[noop,$n]=$(mean "$runs" "true" "$build --no-search")
     # the newest post with its whole chain signed (so it is on the home page)
@@ -154,6 +158,7 @@ PUBLISHER=$(cargo bench --quiet --bench publish 2>"$WORK/publish.log") ||
     row "siaran build, no search index" build " s"
     row "siaran build, with Pagefind index" search " s"
     row "Hugo build (same corpus)" hugo " s"
+    row "cp -r of siaran's output (file system alone)" copy " s"
     ratio_row "siaran / Hugo, no search index" build hugo
     ratio_row "siaran / Hugo, with search index" search hugo
     row "rebuild, nothing changed" noop " s"
