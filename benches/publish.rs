@@ -73,15 +73,14 @@ async fn metered(State(meter): State<Arc<Meter>>, request: Request, next: Next) 
 struct Account {
     id: String,
     platform: &'static str,
-    concurrency: usize,
     meter: Arc<Meter>,
     server: fakes::Running,
 }
 
-fn account(id: &str, platform: &'static str, concurrency: usize, app: Router) -> Account {
+fn account(id: &str, platform: &'static str, app: Router) -> Account {
     let meter = Arc::new(Meter::default());
     let app = app.layer(axum::middleware::from_fn_with_state(meter.clone(), metered));
-    Account { id: id.to_string(), platform, concurrency, meter, server: fakes::spawn(app) }
+    Account { id: id.to_string(), platform, meter, server: fakes::spawn(app) }
 }
 
 /// The example office without its posts, ledger and accounts (none of them may be reached).
@@ -156,17 +155,16 @@ fn thousand_jobs() -> Vec<String> {
         accounts.push(account(
             &id,
             "facebook",
-            8,
             fakes::facebook::app(fakes::facebook::Page::new(&page_id(&id), FACEBOOK_TOKEN)),
         ));
     }
     for index in 1..=3 {
         let id = format!("bluesky-{index}");
-        accounts.push(account(&id, "bluesky", 8, fakes::bluesky::app(fakes::bluesky::Pds::new(BLUESKY_PASSWORD))));
+        accounts.push(account(&id, "bluesky", fakes::bluesky::app(fakes::bluesky::Pds::new(BLUESKY_PASSWORD))));
     }
     for index in 1..=4 {
         let id = format!("sistem-{index}");
-        accounts.push(account(&id, "webhook", 8, fakes::webhook::app(fakes::webhook::Receiver::new(HOOK_SECRET))));
+        accounts.push(account(&id, "webhook", fakes::webhook::app(fakes::webhook::Receiver::new(HOOK_SECRET))));
     }
     for account in &accounts {
         write_target(&repo, account);
@@ -204,7 +202,13 @@ fn thousand_jobs() -> Vec<String> {
         let most =
             of_platform.iter().map(|account| account.meter.most_in_flight.load(Ordering::SeqCst)).max().unwrap_or(0);
         let refused: usize = of_platform.iter().map(|account| account.meter.rate_limited.load(Ordering::SeqCst)).sum();
-        let allowed = of_platform.first().map_or(0, |account| account.concurrency);
+        // The targets leave `limits.concurrency` at the platform's default.
+        let kind = match platform {
+            "facebook" => siaran::config::Platform::Facebook,
+            "bluesky" => siaran::config::Platform::Bluesky,
+            _ => siaran::config::Platform::Webhook,
+        };
+        let allowed = siaran::config::Limits::of(kind).concurrency;
         rows.push(format!(
             "| — {platform}: requests per account, most at once, rate-limit answers | {} requests; {most} at once; {refused} × 429 | ≤ {allowed} at once; {} |",
             requests.iter().max().unwrap_or(&0),
@@ -229,7 +233,7 @@ fn daemon() -> Vec<String> {
     const POSTS: usize = 100;
     const AT_ONCE: usize = 4;
     let repo = empty_office();
-    let hook = account("sistem-jadwal", "webhook", 8, fakes::webhook::app(fakes::webhook::Receiver::new(HOOK_SECRET)));
+    let hook = account("sistem-jadwal", "webhook", fakes::webhook::app(fakes::webhook::Receiver::new(HOOK_SECRET)));
     write_target(&repo, &hook);
     let zone = FixedOffset::east_opt(7 * 3600).expect("WIB");
     // The daemon's clock starts at the real time; the first posts fall due after it has loaded.

@@ -43,18 +43,21 @@ fn verified_together(post: &Post, config: &Config, parsed: &[Option<SshSig>], ha
         let Some(key) = config.people.get(&signoff.by).and_then(|person| person.key(sig.public_key())) else {
             return false;
         };
-        let previous = match index.checked_sub(1) {
-            None => None,
-            Some(before) => match &hashes[before] {
-                Some(hash) => Some(hash.as_str()),
-                None => return false,
-            },
-        };
+        let Some(previous) = previous_hash(hashes, index) else { return false };
         let Some(message) = signature::message(&post.id, signoff, previous) else { return false };
         items.push((&key.key, message, sig));
     }
     let items: Vec<_> = items.iter().map(|(key, message, sig)| (*key, message.as_bytes(), *sig)).collect();
     signature::verify_all(&items)
+}
+
+/// The signature hash the message of sign-off `index` names as the one before it:
+/// `Some(None)` for the first sign-off, `None` when the one before has no readable signature.
+fn previous_hash(hashes: &[Option<String>], index: usize) -> Option<Option<&str>> {
+    match index.checked_sub(1) {
+        None => Some(None),
+        Some(before) => hashes[before].as_deref().map(Some),
+    }
 }
 
 /// A finding for each sign-off of the current round that approved other content.
@@ -206,14 +209,8 @@ impl Context<'_> {
             signature::message(&self.post.id, self.signoff, previous)
                 .is_some_and(|message| signature::verify(key, message.as_bytes(), sig))
         };
-        let previous = match self.index.checked_sub(1) {
-            None => None,
-            Some(before) => match &self.hashes[before] {
-                Some(hash) => Some(hash.as_str()),
-                // The sign-off before has no readable signature (already reported).
-                None => return,
-            },
-        };
+        // `None`: the sign-off before has no readable signature (already reported).
+        let Some(previous) = previous_hash(self.hashes, self.index) else { return };
         if self.verified || verifies(previous) {
             return;
         }

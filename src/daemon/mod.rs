@@ -210,8 +210,6 @@ async fn lane(
     }
 }
 
-/// Queues a publish at the next post's `publish_at` (plus a hair, so that "now" has
-/// certainly reached it), re-aimed whenever a job reports a new next time.
 /// Gives the memory a job freed back to the system. glibc keeps freed memory in per-thread
 /// arenas for reuse, so a daemon that built the site once would otherwise hold tens of
 /// megabytes it no longer uses while it sleeps until the next post.
@@ -229,6 +227,8 @@ fn release_free_memory() {
     }
 }
 
+/// Queues a publish at the next post's `publish_at` (plus a hair, so that "now" has
+/// certainly reached it), re-aimed whenever a job reports a new next time.
 async fn precise_timer(
     clock: Clock,
     mut due: watch::Receiver<Option<DateTime<FixedOffset>>>,

@@ -6,8 +6,7 @@
 //! `rkey` siaran chooses: a TID made from the post's time and a hash of (post, target), so
 //! every attempt for one post uses the same key. It is recorded before the call; after an
 //! unknown outcome, `getRecord` with it says whether the post exists, and the record's text
-//! must be the post's own. Links and hashtags
-//! become facets, whose offsets count UTF-8 bytes.
+//! must be the post's own. Links and hashtags become facets, whose offsets count UTF-8 bytes.
 
 use std::collections::BTreeMap;
 
