@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta, TimeZone};
 use chrono_tz::Tz;
 
-use super::{Chain, digest, needs, rounds, verify};
+use super::signature::SignatureBatch;
+use super::verify::{self, Verification};
+use super::{Chain, digest, needs, rounds};
 use crate::config::{Config, Revision, StepKind, Workflow};
 use crate::content::{Decision, Post, SignOff};
 use crate::source::{Code, Finding, Severity, YamlPath, suggest, time};
@@ -15,6 +17,22 @@ pub(crate) const FUTURE_TOLERANCE_MINUTES: i64 = 5;
 
 /// Evaluates a post's chain. Findings are located in the post's front matter.
 pub fn evaluate(post: &Post, config: &Config, now: DateTime<FixedOffset>) -> (Chain, Vec<Finding>) {
+    let (chain, findings, _) = evaluate_with(post, config, now, Verification::Now);
+    (chain, findings)
+}
+
+/// Evaluates a post's chain, doing the signatures' curve arithmetic as `verification`
+/// says. With [`Verification::Deferred`] the post's signatures are taken to verify as one
+/// batch, which is returned: the chain and findings are the post's only if that batch
+/// verifies (alone or with other posts' batches, [`SignatureBatch::verify_together`]);
+/// otherwise evaluate the post again with [`Verification::Now`]. Without a batch, the
+/// signatures were checked here.
+pub fn evaluate_with(
+    post: &Post,
+    config: &Config,
+    now: DateTime<FixedOffset>,
+    verification: Verification,
+) -> (Chain, Vec<Finding>, Option<SignatureBatch>) {
     let mut findings = Vec::new();
     let rounds = rounds(&post.signoffs);
     let mut chain =
@@ -22,7 +40,7 @@ pub fn evaluate(post: &Post, config: &Config, now: DateTime<FixedOffset>) -> (Ch
     let Some(workflow) = config.workflows.get(&post.workflow) else {
         chain.has_errors = true;
         if config.broken_workflows.contains(&post.workflow) {
-            return (chain, findings);
+            return (chain, findings, None);
         }
         findings.push(
             Finding::error(
@@ -33,7 +51,7 @@ pub fn evaluate(post: &Post, config: &Config, now: DateTime<FixedOffset>) -> (Ch
             .with_hint(suggest::did_you_mean(&post.workflow, config.workflows.keys().map(String::as_str))),
         );
         chain.has_errors = true;
-        return (chain, findings);
+        return (chain, findings, None);
     };
     let zone = config.site.timezone;
     let held_to = post
@@ -54,12 +72,12 @@ pub fn evaluate(post: &Post, config: &Config, now: DateTime<FixedOffset>) -> (Ch
             );
             chain.has_errors = true;
         }
-        return (chain, findings);
+        return (chain, findings, None);
     };
     chain.revision = Some(revision_index);
 
-    let evidence =
-        Evidence { signatures: verify::signature_findings(post, config), current_digest: digest::content_digest(post) };
+    let (signatures, batch) = verify::signature_findings(post, config, verification);
+    let evidence = Evidence { signatures, current_digest: digest::content_digest(post) };
     let round_count = chain.rounds.len();
     for (round_index, round) in chain.rounds.clone().iter().enumerate() {
         let is_current = round_index + 1 == round_count;
@@ -82,7 +100,7 @@ pub fn evaluate(post: &Post, config: &Config, now: DateTime<FixedOffset>) -> (Ch
         && !chain.has_errors
         && chain.approved >= revision.steps_to_approve()
         && chain.current_round().is_some_and(|round| !round.rejected);
-    (chain, findings)
+    (chain, findings, batch)
 }
 
 /// When a round's clock starts: the event day (round 1) or the reject that ended the last round.

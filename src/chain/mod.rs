@@ -19,8 +19,9 @@ pub mod status;
 pub mod timing;
 mod verify;
 
-pub use evaluate::evaluate;
+pub use evaluate::{evaluate, evaluate_with};
 pub use status::{State, Status};
+pub use verify::Verification;
 
 use std::ops::Range;
 

@@ -6,13 +6,28 @@
 
 use ssh_key::SshSig;
 
-use super::signature::{self, NAMESPACE};
+use super::signature::{self, NAMESPACE, SignatureBatch};
 use crate::config::{Config, KeyRefusal, Person, PersonKey, fingerprint};
 use crate::content::{Post, SignOff};
 use crate::source::{Code, Finding, YamlPath};
 
-/// The findings of each sign-off's signature, by sign-off index.
-pub(crate) fn signature_findings(post: &Post, config: &Config) -> Vec<Vec<Finding>> {
+/// When the curve arithmetic of a post's signatures is done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verification {
+    /// Here, as one batch for the post (and one by one if the batch fails).
+    Now,
+    /// Later, with other posts' batches: the findings are made as if the post's batch
+    /// verifies, and the batch is handed back; they hold only if it does.
+    Deferred,
+}
+
+/// The findings of each sign-off's signature, by sign-off index, and, when verification is
+/// deferred and the post's signatures form a batch, the batch the findings depend on.
+pub(crate) fn signature_findings(
+    post: &Post,
+    config: &Config,
+    verification: Verification,
+) -> (Vec<Vec<Finding>>, Option<SignatureBatch>) {
     let parsed: Vec<Option<SshSig>> = post
         .signoffs
         .iter()
@@ -20,8 +35,13 @@ pub(crate) fn signature_findings(post: &Post, config: &Config) -> Vec<Vec<Findin
         .collect();
     let hashes: Vec<Option<String>> =
         parsed.iter().map(|sig| sig.as_ref().and_then(signature::signature_hash)).collect();
-    let verified = verified_together(post, config, &parsed, &hashes);
-    post.signoffs
+    let (verified, deferred) = match (batch_of(post, config, &parsed, &hashes), verification) {
+        (None, _) => (false, None),
+        (Some(batch), Verification::Now) => (SignatureBatch::verify_together(&[&batch]), None),
+        (Some(batch), Verification::Deferred) => (true, Some(batch)),
+    };
+    let findings = post
+        .signoffs
         .iter()
         .enumerate()
         .map(|(index, signoff)| {
@@ -30,25 +50,30 @@ pub(crate) fn signature_findings(post: &Post, config: &Config) -> Vec<Vec<Findin
             context.check(&mut findings);
             findings
         })
-        .collect()
+        .collect();
+    (findings, deferred)
 }
 
-/// Whether all of the post's signatures by their signers' own keys, each over its message
-/// with the hash of the signature before it, verify as one batch (the common case, and about
-/// twice as fast). When they do not, each is checked on its own, which finds the culprit.
-fn verified_together(post: &Post, config: &Config, parsed: &[Option<SshSig>], hashes: &[Option<String>]) -> bool {
+/// The post's signatures by their signers' own keys, each over its message with the hash of
+/// the signature before it, as one batch (verifying them together is about twice as fast as
+/// one by one). `None` when some sign-off cannot be part of it; each is then checked on its
+/// own, which finds the culprit, as it is when the batch fails.
+fn batch_of(
+    post: &Post,
+    config: &Config,
+    parsed: &[Option<SshSig>],
+    hashes: &[Option<String>],
+) -> Option<SignatureBatch> {
     let mut items = Vec::with_capacity(post.signoffs.len());
     for (index, signoff) in post.signoffs.iter().enumerate() {
-        let Some(sig) = &parsed[index] else { return false };
-        let Some(key) = config.people.get(&signoff.by).and_then(|person| person.key(sig.public_key())) else {
-            return false;
-        };
-        let Some(previous) = previous_hash(hashes, index) else { return false };
-        let Some(message) = signature::message(&post.id, signoff, previous) else { return false };
+        let sig = parsed[index].as_ref()?;
+        let key = config.people.get(&signoff.by).and_then(|person| person.key(sig.public_key()))?;
+        let previous = previous_hash(hashes, index)?;
+        let message = signature::message(&post.id, signoff, previous)?;
         items.push((&key.key, message, sig));
     }
     let items: Vec<_> = items.iter().map(|(key, message, sig)| (*key, message.as_bytes(), *sig)).collect();
-    signature::verify_all(&items)
+    SignatureBatch::of(&items)
 }
 
 /// The signature hash the message of sign-off `index` names as the one before it:
