@@ -7,7 +7,8 @@
 #   bench/run.sh 1000 10000 100000
 #
 # Then the publisher's own benchmarks (`cargo bench --bench publish`): 1,000 jobs against the
-# fake platforms, the daemon's lateness and its idle memory.
+# fake platforms, the daemon's lateness and its idle memory; and criterion's timings of the
+# in-process phases (`cargo bench --bench phases`).
 #
 # Installs hugo, hyperfine and GNU time from Debian's packages when they are missing.
 set -euo pipefail
@@ -135,6 +136,14 @@ echo "== publisher and daemon (cargo bench --bench publish)" >&2
 PUBLISHER=$(cargo bench --quiet --bench publish 2>"$WORK/publish.log") ||
     { tail -40 "$WORK/publish.log" >&2; exit 1; }
 
+echo "== in-process phases (cargo bench --bench phases)" >&2
+PHASES=$(cargo bench --quiet --bench phases -- --output-format bencher 2>"$WORK/phases.log" |
+    awk -F' [.][.][.] bench: *' '/^test / {
+        split($2, parts, " "); value = parts[1]; gsub(/,/, "", value); value += 0
+        if (value >= 1e6) printf "| %s | %.2f ms |\n", substr($1, 6), value / 1e6
+        else printf "| %s | %.1f µs |\n", substr($1, 6), value / 1e3 }') ||
+    { tail -40 "$WORK/phases.log" >&2; exit 1; }
+
 {
     printf '| measure |'
     for n in "${SIZES[@]}"; do printf ' %s posts |' "$n"; done
@@ -175,6 +184,7 @@ PUBLISHER=$(cargo bench --quiet --bench publish 2>"$WORK/publish.log") ||
     fi
     printf '\n| publisher and daemon (fakes on 127.0.0.1, 100 ms per request) | measured | target |\n|---|---|---|\n%s\n' \
         "$PUBLISHER"
+    printf '\n| in-process phase (criterion, the example office) | mean time |\n|---|---:|\n%s\n' "$PHASES"
     printf '\nMachine: %s, %s cores, %s; %s; %s\n' "$(uname -m)" "$(nproc)" \
         "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)" \
         "$($SIARAN --version)" "$(hugo version | cut -d' ' -f1-2)"
