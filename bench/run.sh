@@ -66,10 +66,15 @@ peak_mb() {
 # wall seconds and peak MB of one run of COMMAND
 once() {
     /usr/bin/time -f '%e %M' -o "$WORK/once" bash -c "$1" >/dev/null 2>&1
-    awk '{ printf "%.3f %.0f", $1, $2 / 1024 }' "$WORK/once"
+    awk '{ printf "%.3f %.0f\n", $1, $2 / 1024 }' "$WORK/once"
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+# A / B, or "—" when either was not measured
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.3f", a / b; else printf "—" }'; }
+
+# Peak memory of a build with the search index grows about 270 KB per post (2.6 GB at
+# 10,000 posts); it is skipped where the machine could not hold it.
+index_fits() { awk -v n="$1" '/MemAvailable/ { exit !($2 > n * 270 * 1.1) }' /proc/meminfo; }
 
 declare -A R
 for n in "${SIZES[@]}"; do
@@ -95,7 +100,12 @@ for n in "${SIZES[@]}"; do
     if [ "$n" -ge 100000 ]; then
         # one run each, timed and measured at once (each output is several GB)
         read -r R[build,$n] R[rss,$n] < <(aside "$out" "$corpus/.siaran" && once "$build --no-search")
-        read -r R[search,$n] R[rss_search,$n] < <(aside "$out" "$corpus/.siaran" && once "$build")
+        if index_fits "$n"; then
+            read -r R[search,$n] R[rss_search,$n] < <(aside "$out" "$corpus/.siaran" && once "$build")
+        else
+            echo "== $n posts: no build with the search index: it needs about $((n * 270 / 1048576 + 1)) GB" >&2
+            R[search,$n]="—" R[rss_search,$n]="—"
+        fi
     else
         R[build,$n]=$(mean "$runs" "$clean" "$build --no-search")
         R[search,$n]=$(mean "$runs" "$clean" "$build")
@@ -153,7 +163,9 @@ PHASES=$(cargo bench --quiet --bench phases -- --output-format bencher 2>"$WORK/
     row() {
         local label=$1 key=$2 unit=$3
         printf '| %s |' "$label"
-        for n in "${SIZES[@]}"; do printf ' %s%s |' "${R[$key,$n]}" "$unit"; done
+        for n in "${SIZES[@]}"; do
+            if [ "${R[$key,$n]}" = "—" ]; then printf ' — |'; else printf ' %s%s |' "${R[$key,$n]}" "$unit"; fi
+        done
         printf '\n'
     }
     ratio_row() {
