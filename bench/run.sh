@@ -72,9 +72,10 @@ once() {
 # A / B, or "—" when either was not measured
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.3f", a / b; else printf "—" }'; }
 
-# Peak memory of a build with the search index grows about 270 KB per post (2.6 GB at
+# Peak memory of a build with the search index grows about this many KB per post (2.6 GB at
 # 10,000 posts); it is skipped where the machine could not hold it.
-index_fits() { awk -v n="$1" '/MemAvailable/ { exit !($2 > n * 270 * 1.1) }' /proc/meminfo; }
+INDEX_KB_PER_POST=270
+index_fits() { awk -v n="$1" -v kb="$INDEX_KB_PER_POST" '/MemAvailable/ { exit !($2 > n * kb * 1.1) }' /proc/meminfo; }
 
 declare -A R
 for n in "${SIZES[@]}"; do
@@ -103,7 +104,7 @@ for n in "${SIZES[@]}"; do
         if index_fits "$n"; then
             read -r R[search,$n] R[rss_search,$n] < <(aside "$out" "$corpus/.siaran" && once "$build")
         else
-            echo "== $n posts: no build with the search index: it needs about $((n * 270 / 1048576 + 1)) GB" >&2
+            echo "== $n posts: no build with the search index: it needs about $((n * INDEX_KB_PER_POST / 1048576 + 1)) GB" >&2
             R[search,$n]="—" R[rss_search,$n]="—"
         fi
     else

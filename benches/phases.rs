@@ -11,6 +11,9 @@
 //! cargo bench --bench phases
 //! ```
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
@@ -22,8 +25,9 @@ use siaran::content::PostFile;
 
 const POSTS_PER_BATCH: usize = 128;
 
+/// The tests' fixed "now".
 fn now() -> DateTime<FixedOffset> {
-    DateTime::parse_from_rfc3339("2026-11-22T10:00:00+07:00").unwrap_or_default()
+    DateTime::parse_from_rfc3339(common::CLOCK).unwrap_or_default()
 }
 
 fn example_office() -> Repository {
