@@ -240,10 +240,15 @@ fn rebuilding_touches_only_what_changed_and_removes_what_is_gone() {
     );
     let page = std::fs::read_to_string(public.join("2026/11/upacara-hari-pahlawan-2026/index.html")).expect("page");
     assert!(page.contains("berlangsung dengan khidmat"));
-    // Delete a post: everything it had in the site goes.
+    // Delete a post: everything it had in the site goes, and so do files and folders the
+    // site never had; folders that still hold pages stay.
     std::fs::remove_dir_all(repo.path().join("content/2026/11/upacara-hari-pahlawan-2026")).expect("remove");
+    std::fs::create_dir_all(public.join("lama/kosong")).expect("stray folders");
+    std::fs::write(public.join("lama/sisa.html"), "sisa").expect("stray file");
     let run = build(&repo, &[]);
     assert!(!public.join("2026/11/upacara-hari-pahlawan-2026").exists(), "{}", run.stdout);
+    assert!(!public.join("lama").exists(), "stray files and folders are removed");
+    assert!(public.join("2026/11").is_dir(), "the month's other posts keep their folder");
     assert!(!run.stdout.contains(" 0 dihapus"), "{}", run.stdout);
     let sitemap = std::fs::read_to_string(public.join("sitemap.xml")).expect("sitemap");
     assert!(!sitemap.contains("upacara-hari-pahlawan-2026"));

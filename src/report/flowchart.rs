@@ -11,6 +11,7 @@
 
 use std::fmt::Write as _;
 
+use super::decimal::Num;
 use crate::config::{Step, StepKind};
 use crate::source::time;
 
@@ -189,8 +190,8 @@ impl Layout {
         let _ = writeln!(
             out,
             "<rect x=\"{MARGIN}\" y=\"{top}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#e8eef4\" stroke=\"none\"/>",
-            right - MARGIN,
-            self.header_height
+            Num(right - MARGIN),
+            Num(self.header_height)
         );
         // Header labels.
         let header_mid = top + self.header_height / 2.0;
@@ -227,13 +228,17 @@ impl Layout {
             left_aligned(out, self.budget_left() + BUDGET_WIDTH + 6.0, mid, &note_lines(flow, index), color);
             let _ = writeln!(
                 out,
-                "<line x1=\"{MARGIN}\" y1=\"{row_top:.1}\" x2=\"{right:.1}\" y2=\"{row_top:.1}\" stroke=\"#ccc\"/>"
+                "<line x1=\"{MARGIN}\" y1=\"{row_top:.1}\" x2=\"{right:.1}\" y2=\"{row_top:.1}\" stroke=\"#ccc\"/>",
+                row_top = Num(row_top),
+                right = Num(right)
             );
         }
         let closing = self.rows[flow.steps.len() + 1];
         let _ = writeln!(
             out,
-            "<line x1=\"{MARGIN}\" y1=\"{closing:.1}\" x2=\"{right:.1}\" y2=\"{closing:.1}\" stroke=\"#ccc\"/>"
+            "<line x1=\"{MARGIN}\" y1=\"{closing:.1}\" x2=\"{right:.1}\" y2=\"{closing:.1}\" stroke=\"#ccc\"/>",
+            closing = Num(closing),
+            right = Num(right)
         );
         // Column rules and the frame.
         let mut x = MARGIN + NUMBER_WIDTH;
@@ -246,20 +251,27 @@ impl Layout {
         }
         rules.push(x + BUDGET_WIDTH);
         for x in rules {
-            let _ =
-                writeln!(out, "<line x1=\"{x:.1}\" y1=\"{top:.1}\" x2=\"{x:.1}\" y2=\"{bottom:.1}\" stroke=\"#999\"/>");
+            let _ = writeln!(
+                out,
+                "<line x1=\"{x:.1}\" y1=\"{top:.1}\" x2=\"{x:.1}\" y2=\"{bottom:.1}\" stroke=\"#999\"/>",
+                x = Num(x),
+                top = Num(top),
+                bottom = Num(bottom)
+            );
         }
         let _ = writeln!(
             out,
             "<rect x=\"{MARGIN}\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"none\" stroke=\"#333\"/>",
-            right - MARGIN,
-            bottom - top
+            Num(right - MARGIN),
+            Num(bottom - top),
+            top = Num(top)
         );
         if flow.actuals.is_some() {
             let y = bottom + 16.0;
             let _ = writeln!(
                 out,
-                "<text x=\"{MARGIN}\" y=\"{y:.1}\" fill=\"#333\">Hijau: dalam batas waktu SOP. Merah: melewati batas. Garis putus-putus: belum dikerjakan.</text>"
+                "<text x=\"{MARGIN}\" y=\"{y:.1}\" fill=\"#333\">Hijau: dalam batas waktu SOP. Merah: melewati batas. Garis putus-putus: belum dikerjakan.</text>",
+                y = Num(y)
             );
         }
     }
@@ -279,8 +291,12 @@ impl Layout {
             arrow(out, key, previous, (x, y - half), self.rows[index + 1]);
             if index > 0 && steps[index - 1].kind.is_decision() {
                 let label_y = previous.1 + 11.0;
-                let _ =
-                    writeln!(out, "<text x=\"{:.1}\" y=\"{label_y:.1}\" fill=\"#1d5e20\">Ya</text>", previous.0 + 5.0);
+                let _ = writeln!(
+                    out,
+                    "<text x=\"{:.1}\" y=\"{label_y:.1}\" fill=\"#1d5e20\">Ya</text>",
+                    Num(previous.0 + 5.0),
+                    label_y = Num(label_y)
+                );
             }
             previous = (x, y + half);
         }
@@ -293,7 +309,12 @@ impl Layout {
             let (x, y) = (self.lane_center(self.lane_of[index]) - DIAMOND_WIDTH / 2.0, self.row_center(index + 1));
             let _ = writeln!(
                 out,
-                "<path d=\"M{x:.1},{y:.1} H{channel:.1} V{first_y:.1} H{first_left:.1}\" fill=\"none\" stroke=\"#a61b1b\" stroke-dasharray=\"5 3\" marker-end=\"url(#panah-{key})\"/>"
+                "<path d=\"M{x:.1},{y:.1} H{channel:.1} V{first_y:.1} H{first_left:.1}\" fill=\"none\" stroke=\"#a61b1b\" stroke-dasharray=\"5 3\" marker-end=\"url(#panah-{key})\"/>",
+                x = Num(x),
+                y = Num(y),
+                channel = Num(channel),
+                first_y = Num(first_y),
+                first_left = Num(first_left)
             );
             // Beside the diamond, or under the short stub when it sits in the first lane.
             let (label_x, label_y, anchor) = if self.lane_of[index] == first_lane {
@@ -303,7 +324,9 @@ impl Layout {
             };
             let _ = writeln!(
                 out,
-                "<text x=\"{label_x:.1}\" y=\"{label_y:.1}\" fill=\"#a61b1b\" text-anchor=\"{anchor}\">Tolak</text>"
+                "<text x=\"{label_x:.1}\" y=\"{label_y:.1}\" fill=\"#a61b1b\" text-anchor=\"{anchor}\">Tolak</text>",
+                label_x = Num(label_x),
+                label_y = Num(label_y)
             );
         }
         // Shapes last, over the lines.
@@ -321,27 +344,30 @@ impl Layout {
                 let _ = writeln!(
                     out,
                     "<path class=\"keputusan\" d=\"M{x:.1},{:.1} L{:.1},{y:.1} L{x:.1},{:.1} L{:.1},{y:.1} z\" fill=\"{fill}\" stroke=\"#222\"{dash}/>",
-                    y - h,
-                    x + w,
-                    y + h,
-                    x - w
+                    Num(y - h),
+                    Num(x + w),
+                    Num(y + h),
+                    Num(x - w),
+                    x = Num(x),
+                    y = Num(y)
                 );
             } else {
                 let width = if step.kind == StepKind::Publish { BOX_WIDTH + 4.0 } else { BOX_WIDTH };
                 let _ = writeln!(
                     out,
                     "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{width:.1}\" height=\"{BOX_HEIGHT}\" fill=\"{fill}\" stroke=\"#222\"{dash}/>",
-                    x - width / 2.0,
-                    y - BOX_HEIGHT / 2.0
+                    Num(x - width / 2.0),
+                    Num(y - BOX_HEIGHT / 2.0),
+                    width = Num(width)
                 );
                 if step.kind == StepKind::Publish {
                     let _ = writeln!(
                         out,
                         "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"none\" stroke=\"#222\"{dash}/>",
-                        x - width / 2.0 + 3.0,
-                        y - BOX_HEIGHT / 2.0 + 3.0,
-                        width - 6.0,
-                        BOX_HEIGHT - 6.0
+                        Num(x - width / 2.0 + 3.0),
+                        Num(y - BOX_HEIGHT / 2.0 + 3.0),
+                        Num(width - 6.0),
+                        Num(BOX_HEIGHT - 6.0)
                     );
                 }
             }
@@ -382,8 +408,8 @@ fn terminator(out: &mut String, x: f64, y: f64, label: &str) {
     let _ = writeln!(
         out,
         "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"86\" height=\"30\" rx=\"15\" fill=\"#fff\" stroke=\"#222\"/>",
-        x - 43.0,
-        y - 15.0
+        Num(x - 43.0),
+        Num(y - 15.0)
     );
     centered(out, x, y, &[label.to_string()], true);
 }
@@ -391,10 +417,17 @@ fn terminator(out: &mut String, x: f64, y: f64, label: &str) {
 /// A connector from `from` down to `to`; across lanes it turns at `turn_y` (a row boundary).
 fn arrow(out: &mut String, key: &str, from: (f64, f64), to: (f64, f64), turn_y: f64) {
     let path = if (from.0 - to.0).abs() < 0.5 {
-        format!("M{:.1},{:.1} V{:.1}", from.0, from.1, to.1)
+        format!("M{:.1},{:.1} V{:.1}", Num(from.0), Num(from.1), Num(to.1))
     } else {
         let turn = turn_y.clamp(from.1 + 4.0, to.1 - 4.0);
-        format!("M{:.1},{:.1} V{turn:.1} H{:.1} V{:.1}", from.0, from.1, to.0, to.1)
+        format!(
+            "M{:.1},{:.1} V{turn:.1} H{:.1} V{:.1}",
+            Num(from.0),
+            Num(from.1),
+            Num(to.0),
+            Num(to.1),
+            turn = Num(turn)
+        )
     };
     let _ = writeln!(out, "<path d=\"{path}\" fill=\"none\" stroke=\"#222\" marker-end=\"url(#panah-{key})\"/>");
 }
@@ -404,7 +437,13 @@ fn centered(out: &mut String, x: f64, middle: f64, lines: &[String], bold: bool)
     let first = middle - (lines.len() as f64 - 1.0) * LINE / 2.0 + 4.0;
     for (index, line) in lines.iter().enumerate() {
         let y = first + index as f64 * LINE;
-        let _ = writeln!(out, "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"middle\"{weight}>{}</text>", escape(line));
+        let _ = writeln!(
+            out,
+            "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"middle\"{weight}>{}</text>",
+            escape(line),
+            x = Num(x),
+            y = Num(y)
+        );
     }
 }
 
@@ -412,7 +451,13 @@ fn left_aligned(out: &mut String, x: f64, middle: f64, lines: &[String], color: 
     let first = middle - (lines.len() as f64 - 1.0) * LINE / 2.0 + 4.0;
     for (index, line) in lines.iter().enumerate() {
         let y = first + index as f64 * LINE;
-        let _ = writeln!(out, "<text x=\"{x:.1}\" y=\"{y:.1}\" fill=\"{color}\">{}</text>", escape(line));
+        let _ = writeln!(
+            out,
+            "<text x=\"{x:.1}\" y=\"{y:.1}\" fill=\"{color}\">{}</text>",
+            escape(line),
+            x = Num(x),
+            y = Num(y)
+        );
     }
 }
 

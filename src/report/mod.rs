@@ -8,6 +8,7 @@
 //! in their "bagan alir", and a post's own run through it with the real times.
 
 pub mod chart;
+mod decimal;
 pub mod flowchart;
 pub mod html;
 mod period;

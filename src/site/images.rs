@@ -58,13 +58,23 @@ pub enum ImageError {
 
 /// Plans the thumbnails of a photo from its header (no pixels are decoded).
 pub fn plan(path: &Path, hash: &Sha256Hash) -> Result<ImagePlan, ImageError> {
+    let (width, height) = upright_size(path)?;
+    Ok(plan_for(width, height, hash))
+}
+
+/// A photo's upright width and height, read from its header (no pixels are decoded).
+pub fn upright_size(path: &Path) -> Result<(u32, u32), ImageError> {
     let mut decoder = open_decoder(path)?;
     let (raw_width, raw_height) = decoder.dimensions();
     let turned = decoder.orientation().is_ok_and(|orientation| {
         use image::metadata::Orientation::*;
         matches!(orientation, Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH)
     });
-    let (width, height) = if turned { (raw_height, raw_width) } else { (raw_width, raw_height) };
+    Ok(if turned { (raw_height, raw_width) } else { (raw_width, raw_height) })
+}
+
+/// The thumbnails of a photo of this upright size and content hash.
+pub fn plan_for(width: u32, height: u32, hash: &Sha256Hash) -> ImagePlan {
     let name = &hex(hash)[..16];
     let thumbs = WIDTHS
         .iter()
@@ -75,7 +85,78 @@ pub fn plan(path: &Path, hash: &Sha256Hash) -> Result<ImagePlan, ImageError> {
             path: format!("thumbs/{name}-{target}.jpg"),
         })
         .collect();
-    Ok(ImagePlan { width, height, thumbs })
+    ImagePlan { width, height, thumbs }
+}
+
+/// The longest side a cached size may have; anything else in the cache file is ignored.
+const MAX_SIDE: u32 = 1 << 16;
+
+/// Each photo's upright size by content hash, kept in the cache folder between builds: a
+/// photo's header is read once, however many posts show it and however often the site is
+/// built. The content hash decides the size, so an entry can never be out of date.
+#[derive(Debug, Default)]
+pub struct SizeCache {
+    file: PathBuf,
+    sizes: std::collections::HashMap<Sha256Hash, (u32, u32)>,
+}
+
+impl SizeCache {
+    /// The cache in `cache_dir` (empty when missing or unreadable).
+    pub fn load(cache_dir: &Path) -> SizeCache {
+        let file = cache_dir.join("image-sizes.json");
+        let stored: std::collections::BTreeMap<String, (u32, u32)> =
+            std::fs::read(&file).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default();
+        let sizes = stored
+            .into_iter()
+            .filter(|(_, (width, height))| (1..=MAX_SIDE).contains(width) && (1..=MAX_SIDE).contains(height))
+            .filter_map(|(key, size)| Some((unhex(&key)?, size)))
+            .collect();
+        SizeCache { file, sizes }
+    }
+
+    /// The sizes of `photos` (content hash → file): known ones from the cache, the others
+    /// read in parallel. A photo whose header cannot be read has no size.
+    pub fn sizes(
+        &mut self,
+        photos: &std::collections::BTreeMap<Sha256Hash, &Path>,
+    ) -> std::collections::HashMap<Sha256Hash, (u32, u32)> {
+        use rayon::prelude::*;
+        let unknown: Vec<(Sha256Hash, &Path)> = photos
+            .iter()
+            .filter(|(hash, _)| !self.sizes.contains_key(*hash))
+            .map(|(hash, path)| (*hash, *path))
+            .collect();
+        let read: Vec<(Sha256Hash, (u32, u32))> =
+            unknown.par_iter().filter_map(|(hash, path)| Some((*hash, upright_size(path).ok()?))).collect();
+        self.sizes.extend(read);
+        photos.keys().filter_map(|hash| Some((*hash, *self.sizes.get(hash)?))).collect()
+    }
+
+    /// Saves the sizes of `used` photos only, so the cache does not grow with photos gone.
+    pub fn save(&self, used: &std::collections::HashMap<Sha256Hash, (u32, u32)>) -> Result<(), ImageError> {
+        let stored: std::collections::BTreeMap<String, (u32, u32)> =
+            used.iter().map(|(hash, size)| (hex(hash), *size)).collect();
+        let bytes = serde_json::to_vec(&stored).unwrap_or_default();
+        if std::fs::read(&self.file).is_ok_and(|existing| existing == bytes) {
+            return Ok(());
+        }
+        if let Some(parent) = self.file.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        crate::source::file::write_atomic(&self.file, &bytes)?;
+        Ok(())
+    }
+}
+
+fn unhex(text: &str) -> Option<Sha256Hash> {
+    let mut hash = [0u8; 32];
+    if text.len() != 64 {
+        return None;
+    }
+    for (index, byte) in hash.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(index * 2..index * 2 + 2)?, 16).ok()?;
+    }
+    Some(hash)
 }
 
 /// The bytes of each planned thumbnail, from the cache or made now (and then cached).
@@ -160,5 +241,29 @@ mod tests {
         // The cache serves it again without the photo.
         std::fs::remove_file(&photo).unwrap();
         assert_eq!(produce(&photo, &plan, &cache).unwrap(), made);
+    }
+
+    #[test]
+    fn a_photo_header_is_read_once_per_content_hash_and_a_bad_cache_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = dir.path().join("foto.jpg");
+        std::fs::write(&photo, sideways_jpeg(800, 400)).unwrap();
+        let cache = dir.path().join("cache");
+        let photos = std::collections::BTreeMap::from([([7; 32], photo.as_path())]);
+        let mut sizes = SizeCache::load(&cache);
+        let first = sizes.sizes(&photos);
+        assert_eq!(first.get(&[7; 32]), Some(&(400, 800)));
+        sizes.save(&first).unwrap();
+        // The next build takes the size from the cache: the header is not read again.
+        std::fs::write(&photo, b"not a photo any more").unwrap();
+        assert_eq!(SizeCache::load(&cache).sizes(&photos), first);
+        // A photo that cannot be read has no size; a cache that cannot be read is empty;
+        // sizes out of range and malformed hashes in it are ignored.
+        std::fs::write(cache.join("image-sizes.json"), "{ not json").unwrap();
+        assert!(SizeCache::load(&cache).sizes(&photos).is_empty());
+        let seven = "07".repeat(32);
+        let planted = format!(r#"{{"{seven}": [0, 4000000000], "zz{}": [10, 10]}}"#, &seven[2..]);
+        std::fs::write(cache.join("image-sizes.json"), planted).unwrap();
+        assert!(SizeCache::load(&cache).sizes.is_empty());
     }
 }

@@ -97,23 +97,8 @@ pub fn build(repository: &Repository, ledger: &Ledger, options: &BuildOptions) -
     let templates = templates::load(&repository.root)?;
     let urls = view::Urls::new(&config.site.base_url);
     let posts = public::select(repository, ledger, options.drafts);
-    let plans: Vec<Vec<Option<images::ImagePlan>>> = posts
-        .par_iter()
-        .map(|site_post| {
-            let post = &site_post.checked.post;
-            let hashes = post.fingerprint.as_ref().map(|fingerprint| &fingerprint.media);
-            post.media
-                .iter()
-                .enumerate()
-                .map(|(index, media)| {
-                    let is_image = media.format.is_some_and(|format| format.is_image());
-                    let found = media.found.as_ref().filter(|_| is_image)?;
-                    let hash = hashes.and_then(|hashes| hashes.get(index)).and_then(|file| file.hash)?;
-                    images::plan(&found.path, &hash).ok()
-                })
-                .collect()
-        })
-        .collect();
+    let cache = repository.root.join(CACHE_DIR);
+    let plans = image_plans(&posts, &cache)?;
     let views: Vec<view::PostView> = posts
         .par_iter()
         .zip(plans.par_iter())
@@ -147,20 +132,26 @@ pub fn build(repository: &Repository, ledger: &Ledger, options: &BuildOptions) -
         jobs.push(Job::Bytes { path, bytes: xml.into_bytes() });
     }
 
-    let cache = repository.root.join(CACHE_DIR);
     let mut output = output::Output::open(&options.out, &cache)?;
     let common_text = serde_json::to_string(&common).unwrap_or_default();
     let base_context = tera::Context::from_serialize(&common).map_err(|error| render_error("*", "*", &error))?;
 
-    // Decide what must be made, then render in parallel.
+    // Decide what must be made (fingerprints in parallel), then render in parallel.
+    let decided: Vec<(String, bool)> = jobs
+        .par_iter()
+        .map(|job| {
+            let input = job_input(job, &templates.fingerprint, &common_text);
+            let is_current = output.is_current(job.path(), &input);
+            (input, is_current)
+        })
+        .collect();
     let mut to_render = Vec::new();
     let mut post_pages: Vec<String> = Vec::new();
-    for job in &jobs {
-        let input = job_input(job, &templates.fingerprint, &common_text);
+    for (job, (input, is_current)) in jobs.iter().zip(decided) {
         if matches!(job, Job::Render { template: "post.html", .. }) {
             post_pages.push(job.path().to_string());
         }
-        if output.is_current(job.path(), &input) {
+        if is_current {
             output.keep(job.path());
         } else {
             to_render.push((job, input));
@@ -222,6 +213,41 @@ pub fn build(repository: &Repository, ledger: &Ledger, options: &BuildOptions) -
     })
 }
 
+/// Each post's media plans (by index): thumbnails for its photos, `None` for other media.
+/// A photo's size comes from the size cache, or from its header once per content hash.
+fn image_plans(posts: &[public::SitePost<'_>], cache: &Path) -> Result<Vec<Vec<Option<images::ImagePlan>>>, SiteError> {
+    let photos: BTreeMap<crate::content::Sha256Hash, &Path> = posts.iter().flat_map(post_photos).flatten().collect();
+    let mut size_cache = images::SizeCache::load(cache);
+    let sizes = size_cache.sizes(&photos);
+    size_cache.save(&sizes)?;
+    Ok(posts
+        .par_iter()
+        .map(|site_post| {
+            post_photos(site_post)
+                .map(|photo| {
+                    let (hash, _) = photo?;
+                    let (width, height) = sizes.get(&hash)?;
+                    Some(images::plan_for(*width, *height, &hash))
+                })
+                .collect()
+        })
+        .collect())
+}
+
+/// Each media item of a post: its content hash and file when it is a photo that was found.
+fn post_photos<'a>(
+    site_post: &'a public::SitePost<'_>,
+) -> impl Iterator<Item = Option<(crate::content::Sha256Hash, &'a Path)>> + 'a {
+    let post = &site_post.checked.post;
+    let hashes = post.fingerprint.as_ref().map(|fingerprint| &fingerprint.media);
+    post.media.iter().enumerate().map(move |(index, media)| {
+        let is_image = media.format.is_some_and(|format| format.is_image());
+        let found = media.found.as_ref().filter(|_| is_image)?;
+        let hash = hashes.and_then(|hashes| hashes.get(index)).and_then(|file| file.hash)?;
+        Some((hash, found.path.as_path()))
+    })
+}
+
 /// The search bundle, made from every post page as written (read back one at a time, so the
 /// pages are never all in memory). Its input is the post pages' own bytes (as recorded), so
 /// it is kept as it is when no post page changed.
@@ -262,11 +288,26 @@ fn job_input(job: &Job, templates: &crate::content::Sha256Hash, common: &str) ->
             hasher.update(templates);
             hasher.update(template.as_bytes());
             hasher.update(common.as_bytes());
-            hasher.update(serde_json::to_string(context).unwrap_or_default().as_bytes());
+            // Streamed into the hash: a page's context is never written out as one string.
+            let _ = serde_json::to_writer(HashWriter(&mut hasher), context);
             hex(&hasher.finalize())
         }
         Job::Bytes { bytes, .. } => hex(&Sha256::digest(bytes)),
         Job::Copy { hash, .. } => hex(hash),
+    }
+}
+
+/// Feeds what is written into a hash.
+struct HashWriter<'a>(&'a mut Sha256);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

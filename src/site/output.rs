@@ -5,7 +5,7 @@
 //! makes is removed: afterwards the output folder holds exactly the site. The record lives
 //! in the repository's cache folder, not in the site.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -185,7 +185,17 @@ impl Output {
     /// Removes every file under the folder that this build did not make, and empty folders;
     /// saves the record. Returns how many files were removed.
     pub fn finish(self) -> Result<usize, OutputError> {
-        let keep: BTreeSet<PathBuf> = self.next.files.keys().map(|path| self.root.join(path)).collect();
+        // Folders that hold a kept file, directly or below: they stay.
+        let mut occupied: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for path in self.next.files.keys() {
+            let mut folder = path.as_str();
+            while let Some((parent, _)) = folder.rsplit_once('/') {
+                if !occupied.insert(parent) {
+                    break;
+                }
+                folder = parent;
+            }
+        }
         let mut removed = 0;
         let mut folders = Vec::new();
         for entry in walkdir::WalkDir::new(&self.root).min_depth(1).contents_first(true) {
@@ -193,9 +203,12 @@ impl Output {
                 path: self.root.clone(),
                 source: error.into_io_error().unwrap_or_else(|| std::io::Error::other("walk")),
             })?;
+            let site_path = entry.path().strip_prefix(&self.root).ok().and_then(Path::to_str).unwrap_or_default();
             if entry.file_type().is_dir() {
-                folders.push(entry.path().to_path_buf());
-            } else if !keep.contains(entry.path()) {
+                if !occupied.contains(site_path) {
+                    folders.push(entry.path().to_path_buf());
+                }
+            } else if !self.next.files.contains_key(site_path) {
                 std::fs::remove_file(entry.path()).map_err(io(entry.path()))?;
                 removed += 1;
             }
