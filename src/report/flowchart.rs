@@ -434,30 +434,19 @@ fn arrow(out: &mut String, key: &str, from: (f64, f64), to: (f64, f64), turn_y: 
 
 fn centered(out: &mut String, x: f64, middle: f64, lines: &[String], bold: bool) {
     let weight = if bold { " font-weight=\"bold\"" } else { "" };
-    let first = middle - (lines.len() as f64 - 1.0) * LINE / 2.0 + 4.0;
-    for (index, line) in lines.iter().enumerate() {
-        let y = first + index as f64 * LINE;
-        let _ = writeln!(
-            out,
-            "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"middle\"{weight}>{}</text>",
-            escape(line),
-            x = Num(x),
-            y = Num(y)
-        );
-    }
+    text_lines(out, x, middle, lines, &format!(" text-anchor=\"middle\"{weight}"));
 }
 
 fn left_aligned(out: &mut String, x: f64, middle: f64, lines: &[String], color: &str) {
+    text_lines(out, x, middle, lines, &format!(" fill=\"{color}\""));
+}
+
+/// Lines of text at `x`, centred as a block on `middle`, each `<text>` with `attributes`.
+fn text_lines(out: &mut String, x: f64, middle: f64, lines: &[String], attributes: &str) {
     let first = middle - (lines.len() as f64 - 1.0) * LINE / 2.0 + 4.0;
     for (index, line) in lines.iter().enumerate() {
         let y = first + index as f64 * LINE;
-        let _ = writeln!(
-            out,
-            "<text x=\"{x:.1}\" y=\"{y:.1}\" fill=\"{color}\">{}</text>",
-            escape(line),
-            x = Num(x),
-            y = Num(y)
-        );
+        let _ = writeln!(out, "<text x=\"{:.1}\" y=\"{:.1}\"{attributes}>{}</text>", Num(x), Num(y), escape(line));
     }
 }
 
