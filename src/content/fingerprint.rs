@@ -91,6 +91,18 @@ pub fn sha256(bytes: &[u8]) -> Sha256Hash {
     Sha256::digest(bytes).into()
 }
 
+/// A SHA-256 hash from its 64 hexadecimal digits (as [`hex`] writes it), if it is one.
+pub fn sha256_from_hex(text: &str) -> Option<Sha256Hash> {
+    if text.len() != 64 {
+        return None;
+    }
+    let mut hash = [0u8; 32];
+    for (index, byte) in hash.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(index * 2..index * 2 + 2)?, 16).ok()?;
+    }
+    Some(hash)
+}
+
 /// Lowercase hexadecimal.
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use image::{DynamicImage, ImageDecoder, ImageReader, imageops::FilterType};
 
 use crate::content::Sha256Hash;
-use crate::content::fingerprint::hex;
+use crate::content::fingerprint::{hex, sha256_from_hex};
 
 /// The widths thumbnails are made at (only those narrower than the photo).
 pub const WIDTHS: [u32; 3] = [360, 720, 1200];
@@ -54,12 +54,6 @@ pub enum ImageError {
     /// The cache could not be written.
     #[error("cannot write the thumbnail cache: {0}")]
     Cache(#[from] std::io::Error),
-}
-
-/// Plans the thumbnails of a photo from its header (no pixels are decoded).
-pub fn plan(path: &Path, hash: &Sha256Hash) -> Result<ImagePlan, ImageError> {
-    let (width, height) = upright_size(path)?;
-    Ok(plan_for(width, height, hash))
 }
 
 /// A photo's upright width and height, read from its header (no pixels are decoded).
@@ -109,7 +103,7 @@ impl SizeCache {
         let sizes = stored
             .into_iter()
             .filter(|(_, (width, height))| (1..=MAX_SIDE).contains(width) && (1..=MAX_SIDE).contains(height))
-            .filter_map(|(key, size)| Some((unhex(&key)?, size)))
+            .filter_map(|(key, size)| Some((sha256_from_hex(&key)?, size)))
             .collect();
         SizeCache { file, sizes }
     }
@@ -146,17 +140,6 @@ impl SizeCache {
         crate::source::file::write_atomic(&self.file, &bytes)?;
         Ok(())
     }
-}
-
-fn unhex(text: &str) -> Option<Sha256Hash> {
-    let mut hash = [0u8; 32];
-    if text.len() != 64 {
-        return None;
-    }
-    for (index, byte) in hash.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(text.get(index * 2..index * 2 + 2)?, 16).ok()?;
-    }
-    Some(hash)
 }
 
 /// The bytes of each planned thumbnail, from the cache or made now (and then cached).
@@ -230,7 +213,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let photo = dir.path().join("foto.jpg");
         std::fs::write(&photo, sideways_jpeg(800, 400)).unwrap();
-        let plan = plan(&photo, &[7; 32]).unwrap();
+        let (width, height) = upright_size(&photo).unwrap();
+        let plan = plan_for(width, height, &[7; 32]);
         assert_eq!((plan.width, plan.height), (400, 800), "EXIF orientation turns the photo upright");
         assert_eq!(plan.thumbs.iter().map(|thumb| (thumb.width, thumb.height)).collect::<Vec<_>>(), [(360, 720)]);
         assert_eq!(plan.thumbs[0].path, "thumbs/0707070707070707-360.jpg");
