@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use super::view::{PostView, Urls};
 
 /// Entries in a feed.
-const FEED_ENTRIES: usize = 30;
+pub const FEED_ENTRIES: usize = 30;
 
 /// The most addresses one sitemap file may list.
 pub const SITEMAP_LIMIT: usize = 50_000;

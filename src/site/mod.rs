@@ -99,15 +99,15 @@ pub fn build(repository: &Repository, ledger: &Ledger, options: &BuildOptions) -
     let posts = public::select(repository, ledger, options.drafts);
     let cache = repository.root.join(CACHE_DIR);
     let plans = image_plans(&posts, &cache)?;
-    let views: Vec<view::PostView> = posts
+    let cards: Vec<view::CardView> = posts
         .par_iter()
         .zip(plans.par_iter())
-        .map(|(site_post, plans)| view::post_view(site_post, config, &urls, plans))
+        .map(|(site_post, plans)| view::card_view(site_post, config, &urls, plans))
         .collect();
     let data = SiteData {
         repository,
         posts: &posts,
-        views: &views,
+        cards: &cards,
         plans: &plans,
         urls: &urls,
         drafts: options.drafts,
@@ -136,32 +136,22 @@ pub fn build(repository: &Repository, ledger: &Ledger, options: &BuildOptions) -
     let common_text = serde_json::to_string(&common).unwrap_or_default();
     let base_context = tera::Context::from_serialize(&common).map_err(|error| render_error("*", "*", &error))?;
 
-    // Decide what must be made (fingerprints in parallel), then render in parallel.
-    let decided: Vec<(String, bool)> = jobs
+    // Each job in parallel: make its input (a page's context, made only now), compare its
+    // fingerprint with the last build's, and render and write it only when it changed. Only
+    // the records are kept, not the contexts or the bytes.
+    let made: Vec<Result<Option<output::Written>, SiteError>> = jobs
         .par_iter()
-        .map(|job| {
-            let input = job_input(job, &templates.fingerprint, &common_text);
-            let is_current = output.is_current(job.path(), &input);
-            (input, is_current)
-        })
+        .map(|job| make_if_changed(job, &data, &output, &templates, &common_text, &base_context))
         .collect();
-    let mut to_render = Vec::new();
     let mut post_pages: Vec<String> = Vec::new();
-    for (job, (input, is_current)) in jobs.iter().zip(decided) {
+    for (job, made) in jobs.iter().zip(made) {
         if matches!(job, Job::Render { template: "post.html", .. }) {
             post_pages.push(job.path().to_string());
         }
-        if is_current {
-            output.keep(job.path());
-        } else {
-            to_render.push((job, input));
+        match made? {
+            Some(written) => output.record(written),
+            None => output.keep(job.path()),
         }
-    }
-    // Render, compare and write in parallel; only the records are kept, not the bytes.
-    let made: Vec<Result<output::Written, SiteError>> =
-        to_render.par_iter().map(|(job, input)| make(job, input, &output, &templates, &base_context)).collect();
-    for written in made {
-        output.record(written?);
     }
 
     // Thumbnails, shared by content hash.
@@ -280,21 +270,20 @@ fn search_bundle(
     Ok(())
 }
 
-/// The fingerprint of a job's inputs.
-fn job_input(job: &Job, templates: &crate::content::Sha256Hash, common: &str) -> String {
-    match job {
-        Job::Render { template, context, .. } => {
-            let mut hasher = Sha256::new();
-            hasher.update(templates);
-            hasher.update(template.as_bytes());
-            hasher.update(common.as_bytes());
-            // Streamed into the hash: a page's context is never written out as one string.
-            let _ = serde_json::to_writer(HashWriter(&mut hasher), context);
-            hex(&hasher.finalize())
-        }
-        Job::Bytes { bytes, .. } => hex(&Sha256::digest(bytes)),
-        Job::Copy { hash, .. } => hex(hash),
-    }
+/// The fingerprint of a page: the templates, the common context and its own context.
+fn render_input(
+    templates: &crate::content::Sha256Hash,
+    template: &str,
+    common: &str,
+    context: &serde_json::Value,
+) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(templates);
+    hasher.update(template.as_bytes());
+    hasher.update(common.as_bytes());
+    // Streamed into the hash: a page's context is never written out as one string.
+    let _ = serde_json::to_writer(HashWriter(&mut hasher), context);
+    hex(&hasher.finalize())
 }
 
 /// Feeds what is written into a hash.
@@ -311,29 +300,63 @@ impl std::io::Write for HashWriter<'_> {
     }
 }
 
-/// Makes one file of the site: renders it or copies it, and writes it when it changed.
-fn make(
+/// Makes one file of the site when its input changed since the last build: renders, copies
+/// or writes it. `None` when the file from the last build is current.
+fn make_if_changed(
     job: &Job,
-    input: &str,
+    data: &SiteData<'_>,
     output: &output::Output,
     templates: &templates::Templates,
+    common: &str,
     base: &tera::Context,
-) -> Result<output::Written, SiteError> {
-    let bytes = match job {
-        Job::Render { path, template, context } => {
+) -> Result<Option<output::Written>, SiteError> {
+    let path = job.path();
+    let written = match job {
+        Job::Render { template, context, .. } => {
+            let context = context.value(data);
+            let input = render_input(&templates.fingerprint, template, common, &context);
+            if output.is_current(path, &input) {
+                return Ok(None);
+            }
             let mut tera_context = base.clone();
             tera_context
-                .extend(tera::Context::from_serialize(context).map_err(|error| render_error(path, template, &error))?);
-            templates
-                .tera
-                .render(template, &tera_context)
-                .map(String::into_bytes)
-                .map_err(|error| render_error(path, template, &error))?
+                .extend(tera::Context::from_serialize(&context).map_err(|error| render_error(path, template, &error))?);
+            let bytes =
+                templates.tera.render(template, &tera_context).map_err(|error| render_error(path, template, &error))?;
+            output.write_bytes(path, &input, bytes.as_bytes())?
         }
-        Job::Bytes { bytes, .. } => return Ok(output.write_bytes(job.path(), input, bytes)?),
-        Job::Copy { from, path, hash } => return Ok(output.copy_file(path, input, from, &hex(hash))?),
+        Job::Bytes { bytes, .. } => {
+            let input = hex(&Sha256::digest(bytes));
+            if output.is_current(path, &input) {
+                return Ok(None);
+            }
+            output.write_bytes(path, &input, bytes)?
+        }
+        Job::Approval { post, .. } => {
+            let bytes = data.posts.get(*post).map(|site_post| approval_bytes(site_post, data)).unwrap_or_default();
+            let input = hex(&Sha256::digest(&bytes));
+            if output.is_current(path, &input) {
+                return Ok(None);
+            }
+            output.write_bytes(path, &input, &bytes)?
+        }
+        Job::Copy { from, hash, .. } => {
+            let input = hex(hash);
+            if output.is_current(path, &input) {
+                return Ok(None);
+            }
+            output.copy_file(path, &input, from, &input)?
+        }
     };
-    Ok(output.write_bytes(job.path(), input, &bytes)?)
+    Ok(Some(written))
+}
+
+/// A post's public approval data, as its `persetujuan.json`.
+fn approval_bytes(site_post: &public::SitePost<'_>, data: &SiteData<'_>) -> Vec<u8> {
+    let Some(approval) = approval::approval_data(site_post.checked, &data.repository.config) else { return Vec::new() };
+    let mut bytes = serde_json::to_vec_pretty(&approval).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
 }
 
 fn render_error(path: &str, template: &str, error: &dyn std::error::Error) -> SiteError {
@@ -344,20 +367,19 @@ fn render_error(path: &str, template: &str, error: &dyn std::error::Error) -> Si
 fn extra_jobs(data: &SiteData<'_>, templates: &templates::Templates) -> Vec<Job> {
     let config = &data.repository.config;
     let mut jobs = Vec::new();
-    for (site_post, view) in data.posts.iter().zip(data.views) {
+    for (index, site_post) in data.posts.iter().enumerate() {
         let post = &site_post.checked.post;
+        let path = view::post_path(&post.id);
         let hashes = post.fingerprint.as_ref().map(|fingerprint| &fingerprint.media);
         for (index, media) in post.media.iter().enumerate() {
             // Media only: attachments are internal and never copied.
             let hash = hashes.and_then(|hashes| hashes.get(index)).and_then(|file| file.hash);
             if let (Some(found), Some(hash)) = (&media.found, hash) {
-                jobs.push(Job::Copy { path: format!("{}{}", view.path, media.file), from: found.path.clone(), hash });
+                jobs.push(Job::Copy { path: format!("{path}{}", media.file), from: found.path.clone(), hash });
             }
         }
-        if let Some(approval) = approval::approval_data(site_post.checked, config) {
-            let mut bytes = serde_json::to_vec_pretty(&approval).unwrap_or_default();
-            bytes.push(b'\n');
-            jobs.push(Job::Bytes { path: format!("{}{}", view.path, approval::APPROVAL_FILE), bytes });
+        if approval::approval_data(site_post.checked, config).is_some() {
+            jobs.push(Job::Approval { path: format!("{path}{}", approval::APPROVAL_FILE), post: index });
         }
     }
     let mut staged_paths = std::collections::BTreeSet::new();
@@ -373,22 +395,32 @@ fn extra_jobs(data: &SiteData<'_>, templates: &templates::Templates) -> Vec<Job>
             }
         }
     }
-    let all: Vec<&view::PostView> = data.views.iter().collect();
-    jobs.push(Job::Bytes {
-        path: "atom.xml".to_string(),
-        bytes: feeds::atom(&config.site.title, &config.site.office, "atom.xml", data.urls, &all).into_bytes(),
-    });
-    let mut kinds: BTreeMap<&str, Vec<&view::PostView>> = BTreeMap::new();
-    for view in data.views {
-        kinds.entry(view.kind).or_default().push(view);
+    // Feeds: the newest posts' full views, made for the entries only.
+    let feed = |title: &str, path: &str, posts: &[usize]| {
+        let views: Vec<view::PostView> = posts
+            .iter()
+            .take(feeds::FEED_ENTRIES)
+            .filter_map(|index| {
+                let (site_post, card) = (data.posts.get(*index)?, data.cards.get(*index)?);
+                let plans = data.plans.get(*index).map_or(&[][..], Vec::as_slice);
+                Some(view::post_view(site_post, card, config, data.urls, plans))
+            })
+            .collect();
+        let views: Vec<&view::PostView> = views.iter().collect();
+        Job::Bytes {
+            path: path.to_string(),
+            bytes: feeds::atom(title, &config.site.office, path, data.urls, &views).into_bytes(),
+        }
+    };
+    let all: Vec<usize> = (0..data.posts.len()).collect();
+    jobs.push(feed(&config.site.title, "atom.xml", &all));
+    let mut kinds: BTreeMap<&str, (&str, Vec<usize>)> = BTreeMap::new();
+    for (index, (site_post, card)) in data.posts.iter().zip(data.cards).enumerate() {
+        kinds.entry(site_post.checked.post.kind.as_str()).or_insert((card.kind_label, Vec::new())).1.push(index);
     }
-    for (kind, posts) in kinds {
-        let path = format!("jenis/{kind}/atom.xml");
-        let title = format!("{} — {}", config.site.title, posts.first().map_or(kind, |post| post.kind_label));
-        jobs.push(Job::Bytes {
-            path: path.clone(),
-            bytes: feeds::atom(&title, &config.site.office, &path, data.urls, &posts).into_bytes(),
-        });
+    for (kind, (label, posts)) in kinds {
+        let title = format!("{} — {label}", config.site.title);
+        jobs.push(feed(&title, &format!("jenis/{kind}/atom.xml"), &posts));
     }
     jobs.push(Job::Bytes {
         path: approval::SIGNERS_FILE.to_string(),

@@ -1,5 +1,8 @@
-//! Every page of the site, as a list of *jobs*: a template and its context, or bytes, or a
-//! file to copy. Nothing is rendered or written here; the build decides what has changed.
+//! Every page of the site, as a list of *jobs*: a template and how to make its context, or
+//! bytes, or a file to copy. Nothing is rendered or written here; the build decides what has
+//! changed. A job is small: a post's page and a list's cards are made into a context only
+//! while that page is fingerprinted and rendered, so the contexts of all pages are never in
+//! memory at once.
 //! Pages: the home page and each list (by kind, tag, platform and month), paginated
 //! newest first; one page per post; one per SOP workflow; the search page; the 404 page.
 
@@ -12,7 +15,7 @@ use serde_json::{Value, json};
 use super::i18n;
 use super::images::ImagePlan;
 use super::public::SitePost;
-use super::view::{self, LinkView, PostView, Urls};
+use super::view::{self, CardView, LinkView, Urls};
 use crate::check::Repository;
 use crate::content::Sha256Hash;
 
@@ -22,14 +25,14 @@ pub const PAGE_SIZE: usize = 12;
 /// One thing to put in the site.
 #[derive(Clone, Debug)]
 pub enum Job {
-    /// Render `template` with `context` to `path`.
+    /// Render `template` with the context to `path`.
     Render {
         /// Site path, e.g. `2026/11/x/index.html`.
         path: String,
         /// Template name.
         template: &'static str,
-        /// Its context.
-        context: Value,
+        /// How to make its context.
+        context: PageContext,
     },
     /// Write these bytes.
     Bytes {
@@ -37,6 +40,13 @@ pub enum Job {
         path: String,
         /// Content.
         bytes: Vec<u8>,
+    },
+    /// Write the public approval data of the post at this index.
+    Approval {
+        /// Site path.
+        path: String,
+        /// The post's index in [`SiteData::posts`].
+        post: usize,
     },
     /// Copy a file whose content hash is known.
     Copy {
@@ -53,54 +63,65 @@ impl Job {
     /// The site path.
     pub fn path(&self) -> &str {
         match self {
-            Job::Render { path, .. } | Job::Bytes { path, .. } | Job::Copy { path, .. } => path,
+            Job::Render { path, .. }
+            | Job::Bytes { path, .. }
+            | Job::Approval { path, .. }
+            | Job::Copy { path, .. } => path,
         }
     }
 }
 
-/// A post as a list card.
-#[derive(Clone, Debug, Serialize)]
-pub struct CardView {
-    url: String,
-    title: String,
-    kind_label: &'static str,
-    kind_url: String,
-    date: String,
-    date_iso: String,
-    summary: String,
-    cover: Option<CoverView>,
-    platforms: Vec<String>,
-    is_draft: bool,
+/// A page's context, or how to make it from the site data.
+#[derive(Clone, Debug)]
+pub enum PageContext {
+    /// Made already.
+    Ready(Value),
+    /// The page of the post at this index.
+    Post(usize),
+    /// A list page: `base` with the cards of these posts (by index) as `posts`.
+    Cards {
+        /// Everything but the cards.
+        base: Value,
+        /// The posts shown, in order.
+        posts: Vec<usize>,
+    },
 }
 
-#[derive(Clone, Debug, Serialize)]
-struct CoverView {
-    thumb: String,
-    is_video: bool,
-    thumb_width: Option<u32>,
-    thumb_height: Option<u32>,
-}
-
-impl CardView {
-    fn of(post: &PostView) -> CardView {
-        CardView {
-            url: post.url.clone(),
-            title: post.title.clone(),
-            kind_label: post.kind_label,
-            kind_url: post.kind_url.clone(),
-            date: post.date.clone(),
-            date_iso: post.date_iso.clone(),
-            summary: post.summary.clone(),
-            cover: post.media.first().map(|media| CoverView {
-                thumb: media.thumb.clone(),
-                is_video: media.is_video,
-                thumb_width: media.thumb_width,
-                thumb_height: media.thumb_height,
-            }),
-            platforms: post.copies.iter().map(|copy| copy.label.clone()).collect(),
-            is_draft: post.is_draft,
+impl PageContext {
+    /// The context itself.
+    pub fn value(&self, data: &SiteData<'_>) -> Value {
+        match self {
+            PageContext::Ready(value) => value.clone(),
+            PageContext::Post(index) => post_context(data, *index),
+            PageContext::Cards { base, posts } => {
+                let mut value = base.clone();
+                if let Value::Object(map) = &mut value {
+                    let cards: Vec<&CardView> = posts.iter().filter_map(|index| data.cards.get(*index)).collect();
+                    map.insert("posts".to_string(), serde_json::to_value(cards).unwrap_or(Value::Null));
+                }
+                value
+            }
         }
     }
+}
+
+/// A post page's context: its page values and its full view.
+fn post_context(data: &SiteData<'_>, index: usize) -> Value {
+    let (Some(site_post), Some(card)) = (data.posts.get(index), data.cards.get(index)) else { return Value::Null };
+    let plans = data.plans.get(index).map_or(&[][..], Vec::as_slice);
+    let view = view::post_view(site_post, card, &data.repository.config, data.urls, plans);
+    let mut meta = page(data, &view.path, &view.title, &view.summary, "");
+    meta.image = view.image.clone();
+    meta.og_type = "article";
+    meta.is_draft = view.is_draft;
+    meta.noindex |= view.is_draft;
+    let rounds = site_post.checked.chain.rounds.len();
+    let mut post = serde_json::to_value(&view).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut post {
+        map.insert("rounds".to_string(), json!(rounds));
+        map.insert("year".to_string(), json!(view.date_iso.get(..4).unwrap_or_default()));
+    }
+    json!({ "page": meta, "post": post })
 }
 
 /// Everything the pages are made from.
@@ -109,8 +130,8 @@ pub struct SiteData<'a> {
     pub repository: &'a Repository,
     /// The posts shown, newest first.
     pub posts: &'a [SitePost<'a>],
-    /// Their views, in the same order.
-    pub views: &'a [PostView],
+    /// Their cards, in the same order.
+    pub cards: &'a [CardView],
     /// Each post's media plans, in the same order.
     pub plans: &'a [Vec<Option<ImagePlan>>],
     /// The site's addresses.
@@ -212,22 +233,11 @@ pub fn jobs(data: &SiteData<'_>) -> Vec<Job> {
     paginate(data, &mut jobs, &home, &all);
 
     // Posts.
-    for (index, view) in data.views.iter().enumerate() {
-        let mut meta = page(data, &view.path, &view.title, &view.summary, "");
-        meta.image = view.image.clone();
-        meta.og_type = "article";
-        meta.is_draft = view.is_draft;
-        meta.noindex |= view.is_draft;
-        let rounds = data.posts[index].checked.chain.rounds.len();
-        let mut post = serde_json::to_value(view).unwrap_or(Value::Null);
-        if let Value::Object(map) = &mut post {
-            map.insert("rounds".to_string(), json!(rounds));
-            map.insert("year".to_string(), json!(view.date_iso.get(..4).unwrap_or_default()));
-        }
+    for (index, site_post) in data.posts.iter().enumerate() {
         jobs.push(Job::Render {
-            path: format!("{}index.html", view.path),
+            path: format!("{}index.html", view::post_path(&site_post.checked.post.id)),
             template: "post.html",
-            context: json!({ "page": meta, "post": post }),
+            context: PageContext::Post(index),
         });
     }
 
@@ -237,8 +247,9 @@ pub fn jobs(data: &SiteData<'_>) -> Vec<Job> {
     let mut platforms: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     let mut months: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     for (index, site_post) in data.posts.iter().enumerate() {
-        let view = &data.views[index];
-        kinds.entry(view.kind).or_insert_with(|| (view.kind_label.to_string(), Vec::new())).1.push(index);
+        let kind = site_post.checked.post.kind.as_str();
+        let label = data.cards.get(index).map_or(kind, |card| card.kind_label);
+        kinds.entry(kind).or_insert_with(|| (label.to_string(), Vec::new())).1.push(index);
         for tag in &site_post.checked.post.tags {
             tags.entry(view::slug(tag)).or_insert_with(|| (tag.clone(), Vec::new())).1.push(index);
         }
@@ -269,7 +280,9 @@ pub fn jobs(data: &SiteData<'_>) -> Vec<Job> {
         jobs.push(Job::Render {
             path: format!("{section}/index.html"),
             template: "terms.html",
-            context: json!({ "page": page(data, &section_path, heading, heading, &section_path), "heading": heading, "terms": links }),
+            context: PageContext::Ready(
+                json!({ "page": page(data, &section_path, heading, heading, &section_path), "heading": heading, "terms": links }),
+            ),
         });
         for (key, (label, posts)) in &terms {
             let path = format!("{section}/{key}/");
@@ -291,26 +304,26 @@ pub fn jobs(data: &SiteData<'_>) -> Vec<Job> {
     jobs.push(Job::Render {
         path: "sop/index.html".to_string(),
         template: "terms.html",
-        context: json!({ "page": page(data, "sop/", strings["sops"], strings["sops"], "sop/"), "heading": strings["sops"], "terms": workflow_links }),
+        context: PageContext::Ready(
+            json!({ "page": page(data, "sop/", strings["sops"], strings["sops"], "sop/"), "heading": strings["sops"], "terms": workflow_links }),
+        ),
     });
     for workflow in config.workflows.values() {
         let path = format!("sop/{}/", workflow.id);
-        let cards: Vec<CardView> = data
-            .views
-            .iter()
-            .zip(data.posts)
-            .filter(|(_, post)| post.checked.post.workflow == workflow.id)
+        let posts: Vec<usize> = (0..data.posts.len())
+            .filter(|index| data.posts[*index].checked.post.workflow == workflow.id)
             .take(PAGE_SIZE)
-            .map(|(view, _)| CardView::of(view))
             .collect();
         jobs.push(Job::Render {
             path: format!("{path}index.html"),
             template: "sop.html",
-            context: json!({
-                "page": page(data, &path, &workflow.title, &workflow.title, "sop/"),
-                "workflow": view::workflow_view(workflow, config, data.urls),
-                "posts": cards,
-            }),
+            context: PageContext::Cards {
+                base: json!({
+                    "page": page(data, &path, &workflow.title, &workflow.title, "sop/"),
+                    "workflow": view::workflow_view(workflow, config, data.urls),
+                }),
+                posts,
+            },
         });
     }
 
@@ -318,10 +331,10 @@ pub fn jobs(data: &SiteData<'_>) -> Vec<Job> {
         jobs.push(Job::Render {
             path: "cari/index.html".to_string(),
             template: "search.html",
-            context: json!({
+            context: PageContext::Ready(json!({
                 "page": page(data, "cari/", strings["search"], strings["search"], "cari/"),
                 "search": { "css": data.urls.link("pagefind/pagefind-ui.css"), "js": data.urls.link("pagefind/pagefind-ui.js") },
-            }),
+            })),
         });
     }
     let mut not_found = page(data, "404.html", strings["not_found"], strings["not_found_text"], "");
@@ -329,7 +342,7 @@ pub fn jobs(data: &SiteData<'_>) -> Vec<Job> {
     jobs.push(Job::Render {
         path: "404.html".to_string(),
         template: "404.html",
-        context: json!({ "page": not_found }),
+        context: PageContext::Ready(json!({ "page": not_found })),
     });
     jobs
 }
@@ -354,12 +367,6 @@ fn paginate(data: &SiteData<'_>, jobs: &mut Vec<Job>, list: &ListPage<'_>, posts
     let page_path =
         |number: usize| if number <= 1 { list.path.to_string() } else { format!("{}halaman/{number}/", list.path) };
     for number in 1..=pages {
-        let cards: Vec<CardView> = posts
-            .iter()
-            .skip((number - 1) * PAGE_SIZE)
-            .take(PAGE_SIZE)
-            .map(|index| CardView::of(&data.views[*index]))
-            .collect();
         let current = page_path(number);
         let mut meta = page(data, &current, list.title, list.intro.unwrap_or(list.title), list.section);
         if number > 1 {
@@ -375,13 +382,15 @@ fn paginate(data: &SiteData<'_>, jobs: &mut Vec<Job>, list: &ListPage<'_>, posts
         jobs.push(Job::Render {
             path: format!("{current}index.html"),
             template: "list.html",
-            context: json!({
-                "page": meta,
-                "heading": list.heading,
-                "intro": if number == 1 { list.intro } else { None },
-                "posts": cards,
-                "pagination": pagination,
-            }),
+            context: PageContext::Cards {
+                base: json!({
+                    "page": meta,
+                    "heading": list.heading,
+                    "intro": if number == 1 { list.intro } else { None },
+                    "pagination": pagination,
+                }),
+                posts: posts.iter().skip((number - 1) * PAGE_SIZE).take(PAGE_SIZE).copied().collect(),
+            },
         });
     }
 }

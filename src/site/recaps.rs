@@ -8,7 +8,7 @@ use chrono::Datelike;
 use serde_json::{Value, json};
 
 use super::i18n;
-use super::pages::{Job, SiteData, page};
+use super::pages::{Job, PageContext, SiteData, page};
 use crate::ledger::Ledger;
 use crate::report::{self, Audience, Period, Recap};
 
@@ -48,22 +48,22 @@ pub fn jobs(data: &SiteData<'_>, ledger: &Ledger) -> Vec<Job> {
         jobs.push(Job::Render {
             path: format!("{path}index.html"),
             template: "recap.html",
-            context: json!({
+            context: PageContext::Ready(json!({
                 "page": page(data, &path, &title, &title, "rekap/"),
                 "heading": title,
                 "note": strings["recap_public_note"],
                 "content": content,
-            }),
+            })),
         });
     }
     jobs.push(Job::Render {
         path: "rekap/index.html".to_string(),
         template: "terms.html",
-        context: json!({
+        context: PageContext::Ready(json!({
             "page": page(data, "rekap/", strings["recaps"], strings["recaps"], "rekap/"),
             "heading": strings["recaps"],
             "terms": links,
-        }),
+        })),
     });
     jobs
 }

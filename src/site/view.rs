@@ -152,49 +152,130 @@ pub struct PostView {
     pub image: Option<String>,
 }
 
-/// Builds a post's view. `plans` gives each media item's thumbnails (by index).
-pub fn post_view(site_post: &SitePost<'_>, config: &Config, urls: &Urls, plans: &[Option<ImagePlan>]) -> PostView {
+/// A post as a list card: what the home page, the lists and the SOP pages show of it.
+/// Every post's card is kept for the whole build; its full [`PostView`] is made only while
+/// its own page (or a feed entry) is rendered.
+#[derive(Clone, Debug, Serialize)]
+pub struct CardView {
+    /// Its link.
+    pub url: String,
+    /// Title.
+    pub title: String,
+    /// The kind's label.
+    pub kind_label: &'static str,
+    /// The kind's list.
+    pub kind_url: String,
+    /// When it went out, in words.
+    pub date: String,
+    /// RFC 3339.
+    pub date_iso: String,
+    /// A plain-text summary.
+    pub summary: String,
+    /// The first photo or video, as a thumbnail.
+    pub cover: Option<CoverView>,
+    /// The platforms it is on.
+    pub platforms: Vec<String>,
+    /// Whether it is a draft preview.
+    pub is_draft: bool,
+}
+
+/// A card's picture.
+#[derive(Clone, Debug, Serialize)]
+pub struct CoverView {
+    /// The thumbnail's address.
+    pub thumb: String,
+    /// Whether it stands for a video.
+    pub is_video: bool,
+    /// Its width and height, when known.
+    pub thumb_width: Option<u32>,
+    /// See `thumb_width`.
+    pub thumb_height: Option<u32>,
+}
+
+/// A post's page path: `<id>/`.
+pub fn post_path(id: &str) -> String {
+    format!("{id}/")
+}
+
+/// Builds a post's card. `plans` gives each media item's thumbnails (by index).
+pub fn card_view(site_post: &SitePost<'_>, config: &Config, urls: &Urls, plans: &[Option<ImagePlan>]) -> CardView {
+    let post = &site_post.checked.post;
+    let language = config.site.language;
+    let path = post_path(&post.id);
+    let text = markdown::plain_text(&post.body);
+    let summary_source = if text.is_empty() { post.caption.as_str() } else { text.as_str() };
+    CardView {
+        url: urls.link(&path),
+        title: post.title.clone(),
+        kind_label: kind_label(post.kind, language),
+        kind_url: urls.link(&format!("jenis/{}/", post.kind.as_str())),
+        date: i18n::date_time(language, config.site.timezone, site_post.date),
+        date_iso: site_post.date.to_rfc3339(),
+        summary: markdown::summary(summary_source, 220),
+        cover: post.media.first().map(|item| {
+            let media = media_view(item, plans.first().and_then(Option::as_ref), urls, &path);
+            CoverView {
+                thumb: media.thumb,
+                is_video: media.is_video,
+                thumb_width: media.thumb_width,
+                thumb_height: media.thumb_height,
+            }
+        }),
+        platforms: site_post.copies.iter().map(|copy| copy.platform.display_name().to_string()).collect(),
+        is_draft: site_post.is_draft,
+    }
+}
+
+/// One media item of the post at `path`, with its thumbnails when it is a photo.
+fn media_view(item: &crate::content::Media, plan: Option<&ImagePlan>, urls: &Urls, path: &str) -> MediaView {
+    let src = urls.link(&format!("{path}{}", item.file));
+    let is_video = item.format.is_some_and(|format| format.is_video());
+    let mut srcset: Vec<String> = plan
+        .iter()
+        .flat_map(|plan| &plan.thumbs)
+        .map(|thumb| format!("{} {}w", urls.link(&thumb.path), thumb.width))
+        .collect();
+    if let Some(plan) = plan {
+        srcset.push(format!("{src} {}w", plan.width));
+    }
+    let chosen = plan.and_then(|plan| plan.thumbs.iter().find(|thumb| thumb.width >= 640).or(plan.thumbs.last()));
+    let thumb = chosen.map_or_else(|| src.clone(), |thumb| urls.link(&thumb.path));
+    let (thumb_width, thumb_height) = match (chosen, plan) {
+        (Some(chosen), _) => (Some(chosen.width), Some(chosen.height)),
+        (None, Some(plan)) => (Some(plan.width), Some(plan.height)),
+        (None, None) => (None, None),
+    };
+    MediaView {
+        src,
+        alt: item.alt.clone(),
+        is_video,
+        mime: item.format.map_or("application/octet-stream", MediaFormat::mime),
+        width: plan.map(|plan| plan.width),
+        height: plan.map(|plan| plan.height),
+        thumb,
+        thumb_width,
+        thumb_height,
+        srcset: srcset.join(", "),
+    }
+}
+
+/// Builds a post's full view from its card. `plans` gives each media item's thumbnails.
+pub fn post_view(
+    site_post: &SitePost<'_>,
+    card: &CardView,
+    config: &Config,
+    urls: &Urls,
+    plans: &[Option<ImagePlan>],
+) -> PostView {
     let post = &site_post.checked.post;
     let language = config.site.language;
     let zone = config.site.timezone;
-    let path = format!("{}/", post.id);
+    let path = post_path(&post.id);
     let media: Vec<MediaView> = post
         .media
         .iter()
-        .zip(plans.iter().chain(std::iter::repeat(&None)))
-        .map(|(item, plan)| {
-            let src = urls.link(&format!("{path}{}", item.file));
-            let is_video = item.format.is_some_and(|format| format.is_video());
-            let mut srcset: Vec<String> = plan
-                .iter()
-                .flat_map(|plan| &plan.thumbs)
-                .map(|thumb| format!("{} {}w", urls.link(&thumb.path), thumb.width))
-                .collect();
-            if let Some(plan) = plan {
-                srcset.push(format!("{src} {}w", plan.width));
-            }
-            let chosen = plan
-                .as_ref()
-                .and_then(|plan| plan.thumbs.iter().find(|thumb| thumb.width >= 640).or(plan.thumbs.last()));
-            let thumb = chosen.map_or_else(|| src.clone(), |thumb| urls.link(&thumb.path));
-            let (thumb_width, thumb_height) = match (chosen, plan) {
-                (Some(chosen), _) => (Some(chosen.width), Some(chosen.height)),
-                (None, Some(plan)) => (Some(plan.width), Some(plan.height)),
-                (None, None) => (None, None),
-            };
-            MediaView {
-                src,
-                alt: item.alt.clone(),
-                is_video,
-                mime: item.format.map_or("application/octet-stream", MediaFormat::mime),
-                width: plan.as_ref().map(|plan| plan.width),
-                height: plan.as_ref().map(|plan| plan.height),
-                thumb,
-                thumb_width,
-                thumb_height,
-                srcset: srcset.join(", "),
-            }
-        })
+        .enumerate()
+        .map(|(index, item)| media_view(item, plans.get(index).and_then(Option::as_ref), urls, &path))
         .collect();
     let image = media.iter().find(|item| !item.is_video).map(|item| absolute_from_link(urls, &item.thumb));
     let workflow = config.workflows.get(&post.workflow);
@@ -229,20 +310,18 @@ pub fn post_view(site_post: &SitePost<'_>, config: &Config, urls: &Urls, plans: 
         (Some(workflow), Some(revision)) => timeline(site_post, config, workflow, revision),
         _ => String::new(),
     };
-    let text = markdown::plain_text(&post.body);
-    let summary_source = if text.is_empty() { post.caption.as_str() } else { text.as_str() };
     PostView {
         id: post.id.clone(),
-        url: urls.link(&path),
+        url: card.url.clone(),
         permalink: urls.absolute(&path),
         path,
-        title: post.title.clone(),
+        title: card.title.clone(),
         kind: post.kind.as_str(),
-        kind_label: kind_label(post.kind, language),
-        kind_url: urls.link(&format!("jenis/{}/", post.kind.as_str())),
-        date: i18n::date_time(language, zone, site_post.date),
-        date_iso: site_post.date.to_rfc3339(),
-        summary: markdown::summary(summary_source, 220),
+        kind_label: card.kind_label,
+        kind_url: card.kind_url.clone(),
+        date: card.date.clone(),
+        date_iso: card.date_iso.clone(),
+        summary: card.summary.clone(),
         body_html: markdown::render(&post.body),
         caption: post.caption.clone(),
         media,
