@@ -72,9 +72,9 @@ once() {
 # A / B, or "—" when either was not measured
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.3f", a / b; else printf "—" }'; }
 
-# Peak memory of a build with the search index grows about this many KB per post (2.6 GB at
-# 10,000 posts); it is skipped where the machine could not hold it.
-INDEX_KB_PER_POST=270
+# Peak memory of a build with the search index grows about this many KB per post (1.8 GB at
+# 10,000 posts, 18 GB at 100,000); it is skipped where the machine could not hold it.
+INDEX_KB_PER_POST=180
 index_fits() { awk -v n="$1" -v kb="$INDEX_KB_PER_POST" '/MemAvailable/ { exit !($2 > n * kb * 1.1) }' /proc/meminfo; }
 
 declare -A R
