@@ -102,7 +102,7 @@ pub struct TrailView {
     pub verified: bool,
 }
 
-/// A post, for its own page, cards and feeds.
+/// A post in full, for its own page and its feed entries (see [`CardView`] for lists).
 #[derive(Clone, Debug, Serialize)]
 pub struct PostView {
     /// Post id.
