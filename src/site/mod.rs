@@ -325,20 +325,10 @@ fn make_if_changed(
                 templates.tera.render(template, &tera_context).map_err(|error| render_error(path, template, &error))?;
             output.write_bytes(path, &input, bytes.as_bytes())?
         }
-        Job::Bytes { bytes, .. } => {
-            let input = hex(&Sha256::digest(bytes));
-            if output.is_current(path, &input) {
-                return Ok(None);
-            }
-            output.write_bytes(path, &input, bytes)?
-        }
+        Job::Bytes { bytes, .. } => return write_if_changed(output, path, bytes),
         Job::Approval { post, .. } => {
             let bytes = data.posts.get(*post).map(|site_post| approval_bytes(site_post, data)).unwrap_or_default();
-            let input = hex(&Sha256::digest(&bytes));
-            if output.is_current(path, &input) {
-                return Ok(None);
-            }
-            output.write_bytes(path, &input, &bytes)?
+            return write_if_changed(output, path, &bytes);
         }
         Job::Copy { from, hash, .. } => {
             let input = hex(hash);
@@ -349,6 +339,15 @@ fn make_if_changed(
         }
     };
     Ok(Some(written))
+}
+
+/// Writes bytes whose input is the bytes themselves, unless the last build wrote the same.
+fn write_if_changed(output: &output::Output, path: &str, bytes: &[u8]) -> Result<Option<output::Written>, SiteError> {
+    let input = hex(&Sha256::digest(bytes));
+    if output.is_current(path, &input) {
+        return Ok(None);
+    }
+    Ok(Some(output.write_bytes(path, &input, bytes)?))
 }
 
 /// A post's public approval data, as its `persetujuan.json`.
@@ -378,7 +377,9 @@ fn extra_jobs(data: &SiteData<'_>, templates: &templates::Templates) -> Vec<Job>
                 jobs.push(Job::Copy { path: format!("{path}{}", media.file), from: found.path.clone(), hash });
             }
         }
-        if approval::approval_data(site_post.checked, config).is_some() {
+        // Approval data exists when every file of the post could be hashed (its manifest);
+        // it is made when the job runs.
+        if post.fingerprint.as_ref().and_then(crate::chain::digest::manifest).is_some() {
             jobs.push(Job::Approval { path: format!("{path}{}", approval::APPROVAL_FILE), post: index });
         }
     }
@@ -415,8 +416,9 @@ fn extra_jobs(data: &SiteData<'_>, templates: &templates::Templates) -> Vec<Job>
     let all: Vec<usize> = (0..data.posts.len()).collect();
     jobs.push(feed(&config.site.title, "atom.xml", &all));
     let mut kinds: BTreeMap<&str, (&str, Vec<usize>)> = BTreeMap::new();
-    for (index, (site_post, card)) in data.posts.iter().zip(data.cards).enumerate() {
-        kinds.entry(site_post.checked.post.kind.as_str()).or_insert((card.kind_label, Vec::new())).1.push(index);
+    for (index, site_post) in data.posts.iter().enumerate() {
+        let kind = site_post.checked.post.kind;
+        kinds.entry(kind.as_str()).or_insert((view::kind_label(kind, config.site.language), Vec::new())).1.push(index);
     }
     for (kind, (label, posts)) in kinds {
         let title = format!("{} — {label}", config.site.title);

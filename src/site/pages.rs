@@ -247,9 +247,12 @@ pub fn jobs(data: &SiteData<'_>) -> Vec<Job> {
     let mut platforms: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     let mut months: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     for (index, site_post) in data.posts.iter().enumerate() {
-        let kind = site_post.checked.post.kind.as_str();
-        let label = data.cards.get(index).map_or(kind, |card| card.kind_label);
-        kinds.entry(kind).or_insert_with(|| (label.to_string(), Vec::new())).1.push(index);
+        let kind = site_post.checked.post.kind;
+        kinds
+            .entry(kind.as_str())
+            .or_insert_with(|| (view::kind_label(kind, language).to_string(), Vec::new()))
+            .1
+            .push(index);
         for tag in &site_post.checked.post.tags {
             tags.entry(view::slug(tag)).or_insert_with(|| (tag.clone(), Vec::new())).1.push(index);
         }
