@@ -255,6 +255,21 @@ fn rebuilding_touches_only_what_changed_and_removes_what_is_gone() {
 }
 
 #[test]
+fn a_rebuild_follows_the_configuration_into_unchanged_posts() {
+    // A post page is skipped when what it is made from is unchanged; a person's name lives
+    // in siaran.yaml, not in the post, and must still reach every trail that shows it.
+    let repo = office();
+    build(&repo, &[]);
+    let page = "public/2026/11/upacara-hari-pahlawan-2026/index.html";
+    assert!(repo.read(page).contains("Rina Marlina"), "the fixture's trail names her");
+    repo.replace("siaran.yaml", "name: \"Rina Marlina\"", "name: \"Rina Marlina Sari\"");
+    let run = build(&repo, &[]);
+    assert!(repo.read(page).contains("Rina Marlina Sari"), "{}", run.stdout);
+    let approval = repo.read("public/2026/11/upacara-hari-pahlawan-2026/persetujuan.json");
+    assert!(approval.contains("Rina Marlina Sari"), "the approval record names signers too");
+}
+
+#[test]
 fn an_output_folder_with_other_files_is_refused() {
     let repo = office();
     repo.write("keluaran/catatan-pribadi.txt", "jangan dihapus");

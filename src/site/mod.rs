@@ -11,6 +11,7 @@ pub mod approval;
 pub mod feeds;
 pub mod i18n;
 pub mod images;
+mod inputs;
 pub mod markdown;
 pub mod output;
 pub mod pages;
@@ -31,7 +32,8 @@ use sha2::{Digest, Sha256};
 use crate::check::Repository;
 use crate::content::fingerprint::hex;
 use crate::ledger::Ledger;
-use pages::{Job, SiteData};
+use inputs::{PostInputs, render_input};
+use pages::{Job, PageContext, SiteData};
 
 /// Where caches live, under the repository root (not committed).
 pub const CACHE_DIR: &str = ".siaran/cache";
@@ -135,14 +137,13 @@ pub fn build(repository: &Repository, ledger: &Ledger, options: &BuildOptions) -
     let mut output = output::Output::open(&options.out, &cache)?;
     let common_text = serde_json::to_string(&common).unwrap_or_default();
     let base_context = tera::Context::from_serialize(&common).map_err(|error| render_error("*", "*", &error))?;
+    let inputs = PostInputs::new(&data, &templates.fingerprint, &common_text);
 
     // Each job in parallel: make its input (a page's context, made only now), compare its
     // fingerprint with the last build's, and render and write it only when it changed. Only
     // the records are kept, not the contexts or the bytes.
-    let made: Vec<Result<Option<output::Written>, SiteError>> = jobs
-        .par_iter()
-        .map(|job| make_if_changed(job, &data, &output, &templates, &common_text, &base_context))
-        .collect();
+    let made: Vec<Result<Option<output::Written>, SiteError>> =
+        jobs.par_iter().map(|job| make_if_changed(job, &data, &output, &templates, &inputs, &base_context)).collect();
     let mut post_pages: Vec<String> = Vec::new();
     for (job, made) in jobs.iter().zip(made) {
         if matches!(job, Job::Render { template: "post.html", .. }) {
@@ -270,36 +271,6 @@ fn search_bundle(
     Ok(())
 }
 
-/// The fingerprint of a page: the templates, the common context and its own context.
-fn render_input(
-    templates: &crate::content::Sha256Hash,
-    template: &str,
-    common: &str,
-    context: &serde_json::Value,
-) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(templates);
-    hasher.update(template.as_bytes());
-    hasher.update(common.as_bytes());
-    // Streamed into the hash: a page's context is never written out as one string.
-    let _ = serde_json::to_writer(HashWriter(&mut hasher), context);
-    hex(&hasher.finalize())
-}
-
-/// Feeds what is written into a hash.
-struct HashWriter<'a>(&'a mut Sha256);
-
-impl std::io::Write for HashWriter<'_> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.update(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// Makes one file of the site when its input changed since the last build: renders, copies
 /// or writes it. `None` when the file from the last build is current.
 fn make_if_changed(
@@ -307,17 +278,29 @@ fn make_if_changed(
     data: &SiteData<'_>,
     output: &output::Output,
     templates: &templates::Templates,
-    common: &str,
+    inputs: &PostInputs,
     base: &tera::Context,
 ) -> Result<Option<output::Written>, SiteError> {
     let path = job.path();
     let written = match job {
         Job::Render { template, context, .. } => {
-            let context = context.value(data);
-            let input = render_input(&templates.fingerprint, template, common, &context);
-            if output.is_current(path, &input) {
-                return Ok(None);
-            }
+            // A post page is decided by what it is made from; any other page by its context.
+            let input = match context {
+                PageContext::Post(index) => inputs.post_page(data, *index, template),
+                _ => None,
+            };
+            let (context, input) = match input {
+                Some(input) if output.is_current(path, &input) => return Ok(None),
+                Some(input) => (context.value(data), input),
+                None => {
+                    let context = context.value(data);
+                    let input = render_input(&templates.fingerprint, template, &inputs.common, &context);
+                    if output.is_current(path, &input) {
+                        return Ok(None);
+                    }
+                    (context, input)
+                }
+            };
             let mut tera_context = base.clone();
             tera_context
                 .extend(tera::Context::from_serialize(&context).map_err(|error| render_error(path, template, &error))?);
@@ -327,8 +310,12 @@ fn make_if_changed(
         }
         Job::Bytes { bytes, .. } => return write_if_changed(output, path, bytes),
         Job::Approval { post, .. } => {
-            let bytes = data.posts.get(*post).map(|site_post| approval_bytes(site_post, data)).unwrap_or_default();
-            return write_if_changed(output, path, &bytes);
+            let Some(site_post) = data.posts.get(*post) else { return Ok(None) };
+            let input = inputs.approval(site_post);
+            if output.is_current(path, &input) {
+                return Ok(None);
+            }
+            output.write_bytes(path, &input, &approval_bytes(site_post, data))?
         }
         Job::Copy { from, hash, .. } => {
             let input = hex(hash);
