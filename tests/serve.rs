@@ -80,4 +80,26 @@ fn the_preview_serves_rebuilds_and_shows_problems() {
     assert_eq!(status, 200);
     assert!(page.contains("siaran-masalah") && page.contains("field.invalid"), "{page}");
     assert!(!page.contains("KPU Kabupaten Contoh Gelar Upacara"), "the broken post is left out");
+
+    // Mend it, edit its text and sign it again: only that post is checked again, and its
+    // page shows the edit.
+    repo.replace(file, "kind: beritaa", "kind: berita");
+    repo.replace(file, "berlangsung khidmat", "berlangsung sangat khidmat");
+    repo.sign(file);
+    let path = "/2026/11/upacara-hari-pahlawan-2026/";
+    for _ in 0..10 {
+        now = version(&server, now);
+        if get(&server, path).1.contains("sangat khidmat") {
+            break;
+        }
+    }
+    let (status, page) = get(&server, path);
+    assert_eq!(status, 200);
+    assert!(page.contains("sangat khidmat") && !page.contains("siaran-masalah"), "{page}");
+    // The search index is made in the background once edits pause: wait for it.
+    let indexed = (0..300).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        get(&server, "/pagefind/pagefind.js").0 == 200
+    });
+    assert!(indexed, "the preview has a search index");
 }

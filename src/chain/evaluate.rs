@@ -15,6 +15,16 @@ use crate::source::{Code, Finding, Severity, YamlPath, suggest, time};
 /// How far in the future a sign-off may be dated before it is refused (clock skew).
 pub(crate) const FUTURE_TOLERANCE_MINUTES: i64 = 5;
 
+/// Whether evaluating `post` at any time after `evaluated_at` gives what evaluating it at
+/// `evaluated_at` gave. "Now" enters a chain in two places: a post with no sign-off yet is
+/// held to the workflow revision in force today, and a sign-off dated after now (beyond
+/// the tolerance) is an error. Neither can change for a post that has a sign-off and none
+/// in the future.
+pub fn holds_later(post: &Post, evaluated_at: DateTime<FixedOffset>) -> bool {
+    !post.signoffs.is_empty()
+        && post.signoffs.iter().all(|signoff| signoff.at <= evaluated_at + TimeDelta::minutes(FUTURE_TOLERANCE_MINUTES))
+}
+
 /// Evaluates a post's chain. Findings are located in the post's front matter.
 pub fn evaluate(post: &Post, config: &Config, now: DateTime<FixedOffset>) -> (Chain, Vec<Finding>) {
     let (chain, findings, _) = evaluate_with(post, config, now, Verification::Now);

@@ -19,7 +19,7 @@ pub mod status;
 pub mod timing;
 mod verify;
 
-pub use evaluate::{evaluate, evaluate_with};
+pub use evaluate::{evaluate, evaluate_with, holds_later};
 pub use status::{State, Status};
 pub use verify::Verification;
 

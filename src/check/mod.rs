@@ -128,6 +128,70 @@ pub fn load(root: &Path, now: DateTime<FixedOffset>) -> Loaded {
     Loaded { repository: Some(Repository { root: root.to_path_buf(), config, posts, now }), diagnostics }
 }
 
+/// Loads the repository again after some files changed, checking again only the posts
+/// whose folder `changed` names and reusing the check of every other post from
+/// `previous`: what `siaran serve` does on each save. The result is what [`load`] gives:
+/// the configuration is read again, and when it differs (or "now" went back) everything is
+/// checked again; new and deleted posts are found by walking `content/` again; a reused
+/// post must not depend on how much later "now" is ([`chain::holds_later`]);
+/// duplicate ids are decided over the whole set again.
+pub fn reload(previous: Loaded, root: &Path, now: DateTime<FixedOffset>, changed: impl Fn(&Path) -> bool) -> Loaded {
+    let mut diagnostics = Diagnostics::default();
+    let Some(config) = config::load(root, &mut diagnostics) else {
+        diagnostics.sort();
+        return Loaded { repository: None, diagnostics };
+    };
+    let Some(repository) = previous.repository.filter(|repository| {
+        repository.root == root && repository.now <= now && format!("{:?}", repository.config) == format!("{config:?}")
+    }) else {
+        return load(root, now);
+    };
+    let mut own: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
+    for diagnostic in previous.diagnostics.into_iter() {
+        if let Some(post) = &diagnostic.post
+            && diagnostic.code != Code::PostDuplicateId
+        {
+            own.entry(post.clone()).or_default().push(diagnostic);
+        }
+    }
+    let mut kept: BTreeMap<String, CheckedPost> = repository
+        .posts
+        .into_iter()
+        .filter(|checked| chain::holds_later(&checked.post, repository.now))
+        .map(|checked| (checked.post.id.clone(), checked))
+        .collect();
+    let files = content::find_posts(root, &mut diagnostics);
+    let mut results: Vec<Option<(Option<CheckedPost>, Vec<Diagnostic>)>> = files
+        .iter()
+        .map(|file| {
+            let checked = kept.remove(&file.id).filter(|_| !changed(&file.bundle))?;
+            let own = own.remove(&file.id).unwrap_or_default();
+            let is_valid = !own.iter().any(Diagnostic::is_error);
+            Some((Some(CheckedPost { is_valid, ..checked }), own))
+        })
+        .collect();
+    let stale: Vec<PostFile> =
+        files.iter().zip(&results).filter(|(_, result)| result.is_none()).map(|(file, _)| file.clone()).collect();
+    let mut checked_again = stale
+        .par_chunks(POSTS_PER_SIGNATURE_BATCH)
+        .map(|files| check_posts(files, &config, now))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten();
+    let mut posts = Vec::with_capacity(files.len());
+    for result in &mut results {
+        let (post, post_diagnostics) = match result.take() {
+            Some(reused) => reused,
+            None => checked_again.next().unwrap_or_default(),
+        };
+        diagnostics.extend(post_diagnostics);
+        posts.extend(post);
+    }
+    diagnostics.extend(duplicate_ids(&mut posts));
+    diagnostics.sort();
+    Loaded { repository: Some(Repository { root: root.to_path_buf(), config, posts, now }), diagnostics }
+}
+
 /// Posts whose signatures are verified as one batch when the repository is loaded. With
 /// five sign-offs each that is a multi-scalar multiplication over about 1,300 curve points,
 /// where it costs least per signature. The posts of a batch are read and evaluated in

@@ -32,7 +32,7 @@ pub fn build(context: &Context, out: Option<PathBuf>, drafts: bool, search: bool
     }
     let mut ledger_diagnostics = Diagnostics::default();
     let ledger = siaran::ledger::load(&context.root, &mut ledger_diagnostics);
-    let options = BuildOptions { out: out.clone(), drafts, search };
+    let options = BuildOptions { out: out.clone(), drafts, search, index: true };
     let report = match archive::build(repository, &ledger, &options) {
         Ok(report) => report,
         Err(error) => {

@@ -47,6 +47,10 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Build the search index.
     pub search: bool,
+    /// Make the search index into the site's `pagefind/` (with `search`). Without it the
+    /// pages still link the search page: the preview makes its index apart, in the
+    /// background, so that a save shows without waiting for it.
+    pub index: bool,
 }
 
 /// What a build did.
@@ -188,7 +192,7 @@ pub fn build(repository: &Repository, ledger: &Ledger, options: &BuildOptions) -
         written?.into_iter().for_each(|written| output.record(written));
     }
 
-    if options.search {
+    if options.search && options.index {
         search_bundle(&mut output, post_pages, &options.out, config.site.language)?;
     }
     let files = output.files();

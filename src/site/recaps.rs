@@ -5,6 +5,7 @@
 //! already do in each post's approval trail.
 
 use chrono::Datelike;
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::i18n;
@@ -32,30 +33,34 @@ pub fn jobs(data: &SiteData<'_>, ledger: &Ledger) -> Vec<Job> {
     months.sort_unstable();
     months.dedup();
     months.reverse();
-    let mut jobs = Vec::new();
-    let mut links: Vec<Value> = Vec::new();
-    for (year, month) in months {
-        let period = Period::Month { year, month };
-        let recap = Recap::build(data.repository, ledger, period, Audience::Public, |checked| {
-            month_of.get(checked.post.id.as_str()) == Some(&(year, month))
-        });
-        let tables = report::tables::tables(&recap);
-        let Ok(content) = report::html::fragment(&recap, &tables) else { continue };
-        let path = format!("rekap/{year:04}/{month:02}/");
-        let label = format!("{} {year}", i18n::month_name(language, month));
-        let title = format!("{}: {label}", strings["recaps"]);
-        links.push(json!({ "label": label, "url": data.urls.link(&path), "count": recap.posts.len() }));
-        jobs.push(Job::Render {
-            path: format!("{path}index.html"),
-            template: "recap.html",
-            context: PageContext::Ready(json!({
-                "page": page(data, &path, &title, &title, "rekap/"),
-                "heading": title,
-                "note": strings["recap_public_note"],
-                "content": content,
-            })),
-        });
-    }
+    // Months are independent: made side by side, kept newest first.
+    let made: Vec<(Job, Value)> = months
+        .par_iter()
+        .filter_map(|&(year, month)| {
+            let period = Period::Month { year, month };
+            let recap = Recap::build(data.repository, ledger, period, Audience::Public, |checked| {
+                month_of.get(checked.post.id.as_str()) == Some(&(year, month))
+            });
+            let tables = report::tables::tables(&recap);
+            let content = report::html::fragment(&recap, &tables).ok()?;
+            let path = format!("rekap/{year:04}/{month:02}/");
+            let label = format!("{} {year}", i18n::month_name(language, month));
+            let title = format!("{}: {label}", strings["recaps"]);
+            let link = json!({ "label": label, "url": data.urls.link(&path), "count": recap.posts.len() });
+            let job = Job::Render {
+                path: format!("{path}index.html"),
+                template: "recap.html",
+                context: PageContext::Ready(json!({
+                    "page": page(data, &path, &title, &title, "rekap/"),
+                    "heading": title,
+                    "note": strings["recap_public_note"],
+                    "content": content,
+                })),
+            };
+            Some((job, link))
+        })
+        .collect();
+    let (mut jobs, links): (Vec<Job>, Vec<Value>) = made.into_iter().unzip();
     jobs.push(Job::Render {
         path: "rekap/index.html".to_string(),
         template: "terms.html",

@@ -3,6 +3,12 @@
 //! watched, every change rebuilds (incrementally) and reloads open pages. Problems found
 //! while loading are shown at the top of every page instead of stopping the preview.
 //! Pages learn of a rebuild by long-polling `/__siaran/tunggu?versi=N`.
+//!
+//! A save should show within a moment, even in an archive of thousands of posts: the
+//! preview keeps the loaded repository, checks again only the posts whose folders changed
+//! ([`crate::check::reload`]), rebuilds only the pages whose inputs changed, and reloads
+//! the pages; the search index, which is made from every post page at once, is refreshed
+//! once the edits pause.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -19,6 +25,8 @@ use notify::{RecursiveMode, Watcher};
 use tokio::sync::watch;
 
 use super::{BuildOptions, build};
+use crate::check::Loaded;
+use crate::ledger::Ledger;
 use crate::source::{Diagnostic, Diagnostics};
 
 /// How to serve.
@@ -53,12 +61,25 @@ pub enum ServeError {
     Runtime(std::io::Error),
 }
 
-/// The state of the preview: the folder served, the build number, the last problems.
+/// The state of the preview: the folder served, the build number, the last problems, and
+/// the repository and ledger as last loaded.
 struct Preview {
     out: PathBuf,
+    /// Where the search index is made, apart from the pages.
+    index: PathBuf,
     version: watch::Sender<u64>,
     problems: std::sync::Mutex<String>,
+    loaded: std::sync::Mutex<Option<(Loaded, Ledger)>>,
 }
+
+/// What changed since the last build: these files, or anything (the watcher lost track).
+enum Changed {
+    Files(Vec<PathBuf>),
+    Anything,
+}
+
+/// How long edits must pause before the search index is made again.
+const INDEX_AFTER_PAUSE: Duration = Duration::from_secs(2);
 
 /// The folders and files whose changes rebuild the preview.
 const WATCHED: [&str; 5] = ["content", "templates", "siaran.yaml", "publish-targets", "ledger"];
@@ -75,18 +96,30 @@ pub fn serve(options: ServeOptions, ready: impl FnOnce(SocketAddr) + Send + 'sta
 }
 
 async fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr) + Send + 'static) -> Result<(), ServeError> {
+    // The watcher names files under the root as given; posts are found under it too. One
+    // absolute form lets the two be compared.
+    let options = ServeOptions { root: std::path::absolute(&options.root).unwrap_or(options.root.clone()), ..options };
     let out = options.root.join(super::CACHE_DIR).join(if options.drafts { "serve-draf" } else { "serve" });
     let (version, _) = watch::channel(0u64);
-    let preview = Arc::new(Preview { out, version, problems: std::sync::Mutex::new(String::new()) });
+    let preview = Arc::new(Preview {
+        index: out.with_extension("cari"),
+        out,
+        version,
+        problems: std::sync::Mutex::new(String::new()),
+        loaded: std::sync::Mutex::new(None),
+    });
     // Building blocks (and the search index runs its own runtime): never on a runtime thread.
     let (first_options, first_preview) = (options.clone(), Arc::clone(&preview));
-    let _ = tokio::task::spawn_blocking(move || rebuild(&first_options, &first_preview)).await;
+    let _ = tokio::task::spawn_blocking(move || rebuild(&first_options, &first_preview, Changed::Anything)).await;
 
-    let (changed_tx, mut changed_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let (changed_tx, mut changed_rx) = tokio::sync::mpsc::unbounded_channel::<Changed>();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if event.is_ok_and(|event| !event.kind.is_access()) {
-            let _ = changed_tx.send(());
-        }
+        let changed = match event {
+            Ok(event) if event.kind.is_access() => return,
+            Ok(event) if !event.need_rescan() => Changed::Files(event.paths),
+            _ => Changed::Anything,
+        };
+        let _ = changed_tx.send(changed);
     })?;
     for name in WATCHED {
         let path = options.root.join(name);
@@ -98,12 +131,41 @@ async fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr) + Send + 'sta
         let options = options.clone();
         let preview = Arc::clone(&preview);
         tokio::spawn(async move {
-            while changed_rx.recv().await.is_some() {
+            // The first index is made once the first pages are served and nothing changes.
+            let mut index_due = true;
+            let mut indexer: Option<tokio::task::JoinHandle<()>> = None;
+            loop {
+                let first = if index_due {
+                    match tokio::time::timeout(INDEX_AFTER_PAUSE, changed_rx.recv()).await {
+                        Ok(first) => first,
+                        Err(_) => {
+                            // One index at a time; a pause after it finishes starts the next.
+                            if indexer.as_ref().is_none_or(|indexer| indexer.is_finished()) {
+                                index_due = false;
+                                let (options, preview) = (options.clone(), Arc::clone(&preview));
+                                indexer = Some(tokio::task::spawn_blocking(move || index(&options, &preview)));
+                            }
+                            continue;
+                        }
+                    }
+                } else {
+                    changed_rx.recv().await
+                };
+                let Some(mut changed) = first else { break };
                 // Let a burst of saves settle, then build once.
-                tokio::time::sleep(Duration::from_millis(150)).await;
-                while changed_rx.try_recv().is_ok() {}
+                tokio::time::sleep(SETTLE).await;
+                while let Ok(more) = changed_rx.try_recv() {
+                    changed = match (changed, more) {
+                        (Changed::Files(mut files), Changed::Files(more)) => {
+                            files.extend(more);
+                            Changed::Files(files)
+                        }
+                        _ => Changed::Anything,
+                    };
+                }
                 let (options, preview) = (options.clone(), Arc::clone(&preview));
-                let _ = tokio::task::spawn_blocking(move || rebuild(&options, &preview)).await;
+                let _ = tokio::task::spawn_blocking(move || rebuild(&options, &preview, changed)).await;
+                index_due = true;
             }
         })
     };
@@ -120,10 +182,22 @@ async fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr) + Send + 'sta
     served
 }
 
-/// Loads, checks and builds; records the problems to show; tells waiting pages.
-fn rebuild(options: &ServeOptions, preview: &Preview) {
+/// How long a burst of saves is given to settle before the preview is built.
+const SETTLE: Duration = Duration::from_millis(50);
+
+/// Loads and checks (again only the posts whose folders changed, when the last load can be
+/// reused), builds the pages, records the problems to show and tells waiting pages. The
+/// search index is left as it was: see [`index`].
+fn rebuild(options: &ServeOptions, preview: &Preview, changed: Changed) {
     let now = options.clock.unwrap_or_else(|| chrono::Utc::now().fixed_offset());
-    let loaded = crate::check::load(&options.root, now);
+    let Ok(mut state) = preview.loaded.lock() else { return };
+    let previous = state.take().map(|(loaded, _)| loaded);
+    let loaded = match (previous, changed) {
+        (Some(previous), Changed::Files(files)) => crate::check::reload(previous, &options.root, now, |bundle| {
+            files.iter().any(|file| file.starts_with(bundle))
+        }),
+        _ => crate::check::load(&options.root, now),
+    };
     let mut ledger_diagnostics = Diagnostics::default();
     let ledger = crate::ledger::load(&options.root, &mut ledger_diagnostics);
     let mut problems: Vec<String> = loaded
@@ -134,15 +208,56 @@ fn rebuild(options: &ServeOptions, preview: &Preview) {
         .map(describe)
         .collect();
     if let Some(repository) = &loaded.repository {
-        let build_options = BuildOptions { out: preview.out.clone(), drafts: options.drafts, search: true };
+        let build_options =
+            BuildOptions { out: preview.out.clone(), drafts: options.drafts, search: true, index: false };
         if let Err(error) = build(repository, &ledger, &build_options) {
             problems.insert(0, format!("the site was not built: {error}"));
         }
     }
+    *state = Some((loaded, ledger));
+    drop(state);
     if let Ok(mut shown) = preview.problems.lock() {
         *shown = problems.join("\n");
     }
     preview.version.send_modify(|version| *version += 1);
+}
+
+/// Indexes the post pages of the last build, in the background: the index goes to its own
+/// folder (served at `/pagefind/`), so rebuilds go on meanwhile. A page rewritten while it
+/// is read only makes this index a little out of date until the next.
+fn index(options: &ServeOptions, preview: &Preview) {
+    let (pages, language) = {
+        let Ok(state) = preview.loaded.lock() else { return };
+        let Some((Loaded { repository: Some(repository), .. }, ledger)) = &*state else { return };
+        let pages: Vec<String> = super::public::select(repository, ledger, options.drafts)
+            .iter()
+            .map(|site_post| format!("{}index.html", super::view::post_path(&site_post.checked.post.id)))
+            .collect();
+        (pages, repository.config.site.language)
+    };
+    let pages = pages.into_iter().map(|path| {
+        let html = std::fs::read_to_string(preview.out.join(&path)).unwrap_or_default();
+        (path, html)
+    });
+    let written = super::search::index(pages, language).map_err(|error| error.to_string()).and_then(|files| {
+        // Written beside the index in use, then swapped in.
+        let fresh = preview.index.with_extension("baru");
+        let _ = std::fs::remove_dir_all(&fresh);
+        for (path, bytes) in files {
+            let target = fresh.join(path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(|error| error.to_string())?;
+            }
+            std::fs::write(&target, bytes).map_err(|error| error.to_string())?;
+        }
+        let _ = std::fs::remove_dir_all(&preview.index);
+        std::fs::rename(&fresh, &preview.index).map_err(|error| error.to_string())
+    });
+    if let Err(error) = written
+        && let Ok(mut shown) = preview.problems.lock()
+    {
+        shown.insert_str(0, &format!("the search index was not built: {error}\n"));
+    }
 }
 
 fn describe(diagnostic: &Diagnostic) -> String {
@@ -165,7 +280,8 @@ async fn wait(State(preview): State<Arc<Preview>>, Query(query): Query<WaitQuery
 
 /// Serves a file of the built site; HTML pages get the reload script and any problems.
 async fn file(State(preview): State<Arc<Preview>>, uri: Uri) -> Response {
-    let Some(path) = site_path(&preview.out, uri.path()) else {
+    let folder = if uri.path().starts_with("/pagefind/") { &preview.index } else { &preview.out };
+    let Some(path) = site_path(folder, uri.path()) else {
         return (StatusCode::BAD_REQUEST, "bad path").into_response();
     };
     let (status, path) = match tokio::fs::metadata(&path).await {
