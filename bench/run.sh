@@ -77,6 +77,35 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%
 INDEX_KB_PER_POST=180
 index_fits() { awk -v n="$1" -v kb="$INDEX_KB_PER_POST" '/MemAvailable/ { exit !($2 > n * kb * 1.1) }' /proc/meminfo; }
 
+# The preview: `siaran serve` on CORPUS; POST gets a sentence and is signed again, three
+# times a second apart; prints the mean seconds from the signature being written to the
+# served page holding the sentence ("—" when it never does within a minute).
+serve_edit() {
+    local corpus=$1 post=$2 log=$WORK/serve.log total=0 pid page sentence start waited
+    page=$corpus/.siaran/cache/serve/${post#"$corpus"/content/}
+    page=${page%index.md}index.html
+    : >"$log"
+    "$SIARAN" --root "$corpus" --clock "$CLOCK" serve --port 0 >"$log" 2>&1 &
+    pid=$!
+    # the address is printed once the first build is served
+    until [ -s "$log" ] || ! kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+    for _ in 1 2 3; do
+        sentence="Pratinjau $(date +%s%N)"
+        echo "$sentence." >>"$post" && "$SIGN" --root "$corpus" --keys "$corpus/.kunci-korpus" "$post" >/dev/null
+        start=$(date +%s%N)
+        waited=0
+        until grep -q "$sentence" "$page" 2>/dev/null; do
+            sleep 0.01
+            waited=$((waited + 1))
+            [ "$waited" -lt 6000 ] || { kill "$pid"; echo "—"; return; }
+        done
+        total=$((total + $(date +%s%N) - start))
+        sleep 1
+    done
+    kill "$pid" && wait "$pid" 2>/dev/null
+    awk -v total="$total" 'BEGIN { printf "%.3f", total / 3 / 1e9 }'
+}
+
 declare -A R
 for n in "${SIZES[@]}"; do
     corpus=$WORK/korpus-$n
@@ -126,6 +155,9 @@ for n in "${SIZES[@]}"; do
     done
     edit="echo \"Pembaruan \$(date +%s%N).\" >> $post && $SIGN --root $corpus --keys $corpus/.kunci-korpus $post"
     R[edit,$n]=$(mean "$runs" "$edit" "$build --no-search")
+    echo "== $n posts: the preview (serve), one post edited" >&2
+    R[serve_edit,$n]=$(serve_edit "$corpus" "$post")
+    aside "$corpus/.siaran/cache/serve" "$corpus/.siaran/cache/serve.cari"
     echo "== $n posts: check" >&2
     R[check,$n]=$(mean "$runs" "true" "$SIARAN check --root $corpus --clock $CLOCK")
     echo "== $n posts: hugo" >&2
@@ -186,6 +218,8 @@ PHASES=$(cargo bench --quiet --bench phases -- --output-format bencher 2>"$WORK/
     row "rebuild, nothing changed" noop " s"
     row "rebuild, one post edited and re-signed" edit " s"
     ratio_row "one edit / full build" edit build
+    row "preview (serve): one post edited, until its page shows it" serve_edit " s"
+    ratio_row "preview edit / full build" serve_edit build
     row "siaran check (every signature)" check " s"
     row "peak RSS, build without index" rss " MB"
     row "peak RSS, build with index" rss_search " MB"
