@@ -108,10 +108,6 @@ async fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr) + Send + 'sta
         problems: std::sync::Mutex::new(String::new()),
         loaded: std::sync::Mutex::new(None),
     });
-    // Building blocks (and the search index runs its own runtime): never on a runtime thread.
-    let (first_options, first_preview) = (options.clone(), Arc::clone(&preview));
-    let _ = tokio::task::spawn_blocking(move || rebuild(&first_options, &first_preview, Changed::Anything)).await;
-
     let (changed_tx, mut changed_rx) = tokio::sync::mpsc::unbounded_channel::<Changed>();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let changed = match event {
@@ -127,6 +123,10 @@ async fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr) + Send + 'sta
             watcher.watch(&path, RecursiveMode::Recursive)?;
         }
     }
+    // The first build, once the files are watched, so that no save made meanwhile is missed.
+    // Building blocks (and the search index runs its own runtime): never on a runtime thread.
+    let (first_options, first_preview) = (options.clone(), Arc::clone(&preview));
+    let _ = tokio::task::spawn_blocking(move || rebuild(&first_options, &first_preview, Changed::Anything)).await;
     let rebuilder = {
         let options = options.clone();
         let preview = Arc::clone(&preview);
@@ -239,7 +239,15 @@ fn index(options: &ServeOptions, preview: &Preview) {
         let html = std::fs::read_to_string(preview.out.join(&path)).unwrap_or_default();
         (path, html)
     });
-    let written = super::search::index(pages, language).map_err(|error| error.to_string()).and_then(|files| {
+    // Pagefind does part of its work on rayon's pool: given a pool of its own, on one thread
+    // of the lowest priority, it leaves both cores to a rebuild that starts meanwhile.
+    let indexed = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .start_handler(|_| lower_this_threads_priority())
+        .build()
+        .map_err(|error| error.to_string())
+        .and_then(|pool| pool.install(|| super::search::index(pages, language)).map_err(|error| error.to_string()));
+    let written = indexed.and_then(|files| {
         // Written beside the index in use, then swapped in.
         let fresh = preview.index.with_extension("baru");
         let _ = std::fs::remove_dir_all(&fresh);
@@ -257,6 +265,27 @@ fn index(options: &ServeOptions, preview: &Preview) {
         && let Ok(mut shown) = preview.problems.lock()
     {
         shown.insert_str(0, &format!("the search index was not built: {error}\n"));
+    }
+}
+
+/// Makes the calling thread yield the processor to every other (Linux gives each thread
+/// its own nice value).
+fn lower_this_threads_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        unsafe extern "C" {
+            fn setpriority(which: std::ffi::c_int, who: std::ffi::c_uint, priority: std::ffi::c_int)
+            -> std::ffi::c_int;
+            fn gettid() -> std::ffi::c_int;
+        }
+        const PRIO_PROCESS: std::ffi::c_int = 0;
+        const LOWEST: std::ffi::c_int = 19;
+        // SAFETY: both calls take plain integers and touch no memory of ours; `gettid` cannot
+        // fail, and a failing `setpriority` leaves the priority as it was.
+        unsafe {
+            let thread = gettid();
+            setpriority(PRIO_PROCESS, thread as std::ffi::c_uint, LOWEST);
+        }
     }
 }
 
