@@ -126,13 +126,16 @@ async fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr) + Send + 'sta
     // The first build, once the files are watched, so that no save made meanwhile is missed.
     // Building blocks (and the search index runs its own runtime): never on a runtime thread.
     let (first_options, first_preview) = (options.clone(), Arc::clone(&preview));
-    let _ = tokio::task::spawn_blocking(move || rebuild(&first_options, &first_preview, Changed::Anything)).await;
+    let _ = tokio::task::spawn_blocking(move || {
+        rebuild(&first_options, &first_preview, Changed::Anything);
+        index(&first_options, &first_preview);
+    })
+    .await;
     let rebuilder = {
         let options = options.clone();
         let preview = Arc::clone(&preview);
         tokio::spawn(async move {
-            // The first index is made once the first pages are served and nothing changes.
-            let mut index_due = true;
+            let mut index_due = false;
             let mut indexer: Option<tokio::task::JoinHandle<()>> = None;
             loop {
                 let first = if index_due {
@@ -222,9 +225,11 @@ fn rebuild(options: &ServeOptions, preview: &Preview, changed: Changed) {
     preview.version.send_modify(|version| *version += 1);
 }
 
-/// Indexes the post pages of the last build, in the background: the index goes to its own
-/// folder (served at `/pagefind/`), so rebuilds go on meanwhile. A page rewritten while it
-/// is read only makes this index a little out of date until the next.
+/// Indexes the post pages of the last build: before the preview is first served, then in
+/// the background once edits pause. The index goes to its own folder (served at
+/// `/pagefind/`), so rebuilds go on meanwhile, and open pages reload once it is swapped in.
+/// A page rewritten while it is read only makes this index a little out of date until the
+/// next.
 fn index(options: &ServeOptions, preview: &Preview) {
     let (pages, language) = {
         let Ok(state) = preview.loaded.lock() else { return };
@@ -261,10 +266,15 @@ fn index(options: &ServeOptions, preview: &Preview) {
         let _ = std::fs::remove_dir_all(&preview.index);
         std::fs::rename(&fresh, &preview.index).map_err(|error| error.to_string())
     });
-    if let Err(error) = written
-        && let Ok(mut shown) = preview.problems.lock()
-    {
-        shown.insert_str(0, &format!("the search index was not built: {error}\n"));
+    match written {
+        // Open pages reload: a search page still holding the old index would ask for files
+        // that are gone.
+        Ok(()) => preview.version.send_modify(|version| *version += 1),
+        Err(error) => {
+            if let Ok(mut shown) = preview.problems.lock() {
+                shown.insert_str(0, &format!("the search index was not built: {error}\n"));
+            }
+        }
     }
 }
 
