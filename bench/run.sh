@@ -88,9 +88,9 @@ serve_edit() {
     : >"$log"
     "$SIARAN" --root "$corpus" --clock "$CLOCK" serve --port 0 >"$log" 2>&1 &
     pid=$!
-    # the address is printed once the first build is served; the search index follows in
-    # the background, and the edits are timed once it is there (an edit made while it is
-    # being made is slower: see docs/performance.md)
+    # the address is printed once the first build and its search index are served; later
+    # indexes are made in the background once edits pause, and the edits are timed once an
+    # index is there (an edit made while one is being made is slower)
     until [ -s "$log" ] || ! kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
     waited=0
     until [ -f "$corpus/.siaran/cache/serve.cari/pagefind/pagefind.js" ] || [ "$waited" -ge 3000 ]; do
