@@ -102,3 +102,28 @@ fn the_preview_serves_rebuilds_and_shows_problems() {
     assert!(version(&server, shown) > shown, "the index is made again after the edit");
     assert_eq!(get(&server, "/pagefind/pagefind.js").0, 200, "the preview has a search index");
 }
+
+#[test]
+fn reading_the_posts_does_not_rebuild_the_preview() {
+    // Reading a file is not a change. Were reads watched, this many would overflow the
+    // kernel's queue of file events (16,384 by default on Linux), and an overflow makes the
+    // preview check and build everything again, which reads every post again: at thousands
+    // of posts its own reading would keep it rebuilding everything on every save.
+    let repo = TestRepo::copy_from(&common::project_root());
+    let server = start(&repo);
+    let before = version(&server, 0);
+    let post = repo.path().join("content/2026/11/upacara-hari-pahlawan-2026/index.md");
+    // The preview is paused meanwhile, as a busy one would be, so nothing drains the queue.
+    let signal = |name: &str| {
+        let sent = Command::new("kill").args([name, &server.child.id().to_string()]).status().expect("kill");
+        assert!(sent.success(), "kill {name}");
+    };
+    signal("-STOP");
+    for _ in 0..20_000 {
+        std::fs::read(&post).expect("read the post");
+    }
+    signal("-CONT");
+    // A change is built 50 ms after it is seen; this leaves room for a whole build.
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    assert_eq!(version(&server, 0), before, "reading the posts rebuilt the preview");
+}

@@ -213,12 +213,28 @@ impl Recap {
         audience: Audience,
         include: impl Fn(&CheckedPost) -> bool,
     ) -> Recap {
+        Recap::build_from(
+            repository,
+            ledger,
+            period,
+            audience,
+            repository.posts.iter().filter(|checked| include(checked)),
+        )
+    }
+
+    /// The recap of `period` for `audience` over `candidates`, the repository's posts that
+    /// may appear at all: the archive, which makes a recap per month, gives each only the
+    /// posts of its month rather than testing every post for every month.
+    pub fn build_from<'a>(
+        repository: &Repository,
+        ledger: &Ledger,
+        period: Period,
+        audience: Audience,
+        candidates: impl Iterator<Item = &'a CheckedPost>,
+    ) -> Recap {
         let config = &repository.config;
         let zone = config.site.timezone;
-        let mut lines: Vec<(&CheckedPost, DateTime<FixedOffset>)> = repository
-            .posts
-            .iter()
-            .filter(|checked| include(checked))
+        let mut lines: Vec<(&CheckedPost, DateTime<FixedOffset>)> = candidates
             .filter(|checked| {
                 let post = &checked.post;
                 checked.chain.is_complete || post.publish_at.is_some() || ledger.states_of(&post.id).next().is_some()

@@ -6,12 +6,11 @@
 
 use sha2::{Digest, Sha256};
 
-use super::SiteData;
 use super::public;
 use crate::content::fingerprint::hex;
 
 /// The fingerprint of a page: the templates, the common context and its own context.
-pub(super) fn render_input(
+fn render_input(
     templates: &crate::content::Sha256Hash,
     template: &str,
     common: &str,
@@ -51,50 +50,107 @@ impl std::fmt::Write for HashWriter<'_> {
 /// an unchanged post's page is neither made nor rendered. Both are functions of the post as
 /// loaded and checked and of the configuration; a page also of how the site shows the post
 /// (draft, date, copies, photo plans), the templates and the common context. See
-/// [`hash_checked_post`] for how a post is identified.
+/// [`hash_checked_post`] for how a post is identified. A post's page input also identifies
+/// its card, which is made from a part of the same: a list page is decided by its own
+/// values and the page inputs of the posts it shows, without making their cards.
 pub(super) struct PostInputs {
+    /// The templates' fingerprint.
+    templates: crate::content::Sha256Hash,
     /// The common context, as JSON.
-    pub common: String,
-    /// The hash so far of what every post page shares.
-    page: Sha256,
-    /// The same for approval records: the configuration alone.
+    common: String,
+    /// The hash so far of what every approval record shares: the configuration alone.
     approval: Sha256,
+    /// Each post's own hash, by index.
+    posts: Vec<[u8; 32]>,
+    /// Each post page's input, by index.
+    pages: Vec<String>,
+}
+
+/// The template of every post's page.
+pub(super) const POST_TEMPLATE: &str = "post.html";
+
+/// What the fingerprints are made from, besides the posts.
+pub(super) struct Shared<'a> {
+    /// The configuration.
+    pub config: &'a crate::config::Config,
+    /// Whether this is a draft preview.
+    pub drafts: bool,
+    /// Whether the search page is built.
+    pub search: bool,
+    /// The templates' fingerprint.
+    pub templates: &'a crate::content::Sha256Hash,
+    /// The common context, as JSON.
+    pub common: &'a str,
 }
 
 impl PostInputs {
-    pub fn new(data: &SiteData<'_>, templates: &crate::content::Sha256Hash, common: &str) -> PostInputs {
+    /// Hashes every post (side by side) and its page's input.
+    pub fn new(
+        shared: &Shared<'_>,
+        posts: &[public::SitePost<'_>],
+        plans: &[Vec<Option<super::images::ImagePlan>>],
+    ) -> PostInputs {
+        use rayon::prelude::*;
         use std::fmt::Write;
         let mut approval = Sha256::new();
         approval.update(b"approval 1\0");
         // Every map in the configuration is ordered, so the same configuration always
         // hashes the same.
-        let _ = write!(HashWriter(&mut approval), "{:?}", data.repository.config);
+        let _ = write!(HashWriter(&mut approval), "{:?}", shared.config);
         let mut page = approval.clone();
         page.update(b"\0page\0");
-        page.update(templates);
-        page.update(common.as_bytes());
-        let _ = write!(HashWriter(&mut page), "\0{} {}\0", data.drafts, data.search);
-        PostInputs { common: common.to_string(), page, approval }
+        page.update(shared.templates);
+        page.update(shared.common.as_bytes());
+        let _ = write!(HashWriter(&mut page), "\0{} {}\0", shared.drafts, shared.search);
+        page.update(POST_TEMPLATE.as_bytes());
+        let (hashes, pages): (Vec<[u8; 32]>, Vec<String>) = posts
+            .par_iter()
+            .enumerate()
+            .map(|(index, site_post)| {
+                let mut post = Sha256::new();
+                hash_checked_post(&mut post, site_post.checked);
+                let post: [u8; 32] = post.finalize().into();
+                let mut hasher = page.clone();
+                hasher.update(post);
+                let public::SitePost { checked: _, is_draft, date, copies } = site_post;
+                let plans = plans.get(index).map_or(&[][..], Vec::as_slice);
+                let _ = write!(HashWriter(&mut hasher), "\0{is_draft:?} {date:?} {copies:?} {plans:?}");
+                (post, hex(&hasher.finalize()))
+            })
+            .unzip();
+        PostInputs { templates: *shared.templates, common: shared.common.to_string(), approval, posts: hashes, pages }
     }
 
-    /// The input of the post page at `index` rendered with `template`.
-    pub fn post_page(&self, data: &SiteData<'_>, index: usize, template: &str) -> Option<String> {
-        use std::fmt::Write;
-        let site_post = data.posts.get(index)?;
-        let plans = data.plans.get(index)?;
-        let mut hasher = self.page.clone();
-        hasher.update(template.as_bytes());
-        hash_checked_post(&mut hasher, site_post.checked);
-        let public::SitePost { checked: _, is_draft, date, copies } = site_post;
-        let _ = write!(HashWriter(&mut hasher), "\0{is_draft:?} {date:?} {copies:?} {plans:?}");
+    /// The input of the page of the post at `index`.
+    pub fn post_page(&self, index: usize) -> Option<&str> {
+        self.pages.get(index).map(String::as_str)
+    }
+
+    /// The input of the approval record of the post at `index`.
+    pub fn approval(&self, index: usize) -> Option<String> {
+        let mut hasher = self.approval.clone();
+        hasher.update(self.posts.get(index)?);
         Some(hex(&hasher.finalize()))
     }
 
-    /// The input of a post's approval record.
-    pub fn approval(&self, site_post: &public::SitePost<'_>) -> String {
-        let mut hasher = self.approval.clone();
-        hash_checked_post(&mut hasher, site_post.checked);
+    /// The input of a list page: its template, its values but the cards, and the posts it
+    /// shows (by index), each by its page's input.
+    pub fn cards_page(&self, template: &str, base: &serde_json::Value, posts: &[usize]) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(b"cards 1\0");
+        hasher.update(self.templates);
+        hasher.update(template.as_bytes());
+        hasher.update(self.common.as_bytes());
+        let _ = serde_json::to_writer(HashWriter(&mut hasher), base);
+        for index in posts {
+            hasher.update(self.post_page(*index).unwrap_or("-").as_bytes());
+        }
         hex(&hasher.finalize())
+    }
+
+    /// The input of any other page: its template and whole context.
+    pub fn page(&self, template: &str, context: &serde_json::Value) -> String {
+        render_input(&self.templates, template, &self.common, context)
     }
 }
 

@@ -32,7 +32,7 @@ use sha2::{Digest, Sha256};
 use crate::check::Repository;
 use crate::content::fingerprint::hex;
 use crate::ledger::Ledger;
-use inputs::{PostInputs, render_input};
+use inputs::PostInputs;
 use pages::{Job, PageContext, SiteData};
 
 /// Where caches live, under the repository root (not committed).
@@ -97,29 +97,81 @@ pub enum SiteError {
     Search(#[from] search::SearchError),
 }
 
+/// What a build leaves for the next one in the same process (the preview's): the record of
+/// the output folder, so that it is neither read again nor the folder walked, and each
+/// post's card by its page's input, so that an unchanged post's card is not made again.
+/// A build given an empty one starts from the record on disk, as `siaran build` does.
+#[derive(Default)]
+pub struct Kept {
+    record: Option<output::Record>,
+    cards: std::collections::HashMap<String, view::CardView>,
+}
+
+impl Kept {
+    /// Saves the output folder's record, so that a later process starts from it; the
+    /// preview does this once edits pause.
+    pub fn save(&mut self) -> Result<(), SiteError> {
+        if let Some(record) = &mut self.record {
+            record.save()?;
+        }
+        Ok(())
+    }
+}
+
 /// Builds the site into `options.out`.
 pub fn build(repository: &Repository, ledger: &Ledger, options: &BuildOptions) -> Result<BuildReport, SiteError> {
+    let mut kept = Kept::default();
+    let report = build_keeping(repository, ledger, options, &mut kept)?;
+    kept.save()?;
+    Ok(report)
+}
+
+/// Builds the site into `options.out`, starting from what the last build in this process
+/// kept, and keeping what the next one needs.
+pub fn build_keeping(
+    repository: &Repository,
+    ledger: &Ledger,
+    options: &BuildOptions,
+    kept: &mut Kept,
+) -> Result<BuildReport, SiteError> {
     let config = &repository.config;
     let templates = templates::load(&repository.root)?;
     let urls = view::Urls::new(&config.site.base_url);
     let posts = public::select(repository, ledger, options.drafts);
     let cache = repository.root.join(CACHE_DIR);
     let plans = image_plans(&posts, &cache)?;
-    let cards: Vec<view::CardView> = posts
-        .par_iter()
-        .zip(plans.par_iter())
-        .map(|(site_post, plans)| view::card_view(site_post, config, &urls, plans))
-        .collect();
-    let data = SiteData {
+    let mut data = SiteData {
         repository,
         posts: &posts,
-        cards: &cards,
+        cards: &[],
         plans: &plans,
         urls: &urls,
         drafts: options.drafts,
         search: options.search,
     };
     let common = pages::common_context(&data);
+    let common_text = serde_json::to_string(&common).unwrap_or_default();
+    let shared = inputs::Shared {
+        config,
+        drafts: options.drafts,
+        search: options.search,
+        templates: &templates.fingerprint,
+        common: &common_text,
+    };
+    let inputs = PostInputs::new(&shared, &posts, &plans);
+    // A card is made from part of what its post page's input identifies.
+    let previous_cards = std::mem::take(&mut kept.cards);
+    let cards: Vec<view::CardView> = posts
+        .par_iter()
+        .zip(plans.par_iter())
+        .enumerate()
+        .map(|(index, (site_post, plans))| {
+            let known = inputs.post_page(index).and_then(|input| previous_cards.get(input));
+            known.cloned().unwrap_or_else(|| view::card_view(site_post, config, &urls, plans))
+        })
+        .collect();
+    drop(previous_cards);
+    data.cards = &cards;
     let mut jobs = pages::jobs(&data);
     if !options.drafts {
         jobs.extend(recaps::jobs(&data, ledger));
@@ -138,10 +190,8 @@ pub fn build(repository: &Repository, ledger: &Ledger, options: &BuildOptions) -
         jobs.push(Job::Bytes { path, bytes: xml.into_bytes() });
     }
 
-    let mut output = output::Output::open(&options.out, &cache)?;
-    let common_text = serde_json::to_string(&common).unwrap_or_default();
+    let mut output = output::Output::open(&options.out, &cache, kept.record.take())?;
     let base_context = tera::Context::from_serialize(&common).map_err(|error| render_error("*", "*", &error))?;
-    let inputs = PostInputs::new(&data, &templates.fingerprint, &common_text);
 
     // Each job in parallel: make its input (a page's context, made only now), compare its
     // fingerprint with the last build's, and render and write it only when it changed. Only
@@ -197,7 +247,11 @@ pub fn build(repository: &Repository, ledger: &Ledger, options: &BuildOptions) -
     }
     let files = output.files();
     let (produced, written) = (output.produced, output.written);
-    let removed = output.finish()?;
+    let (removed, record) = output.finish()?;
+    kept.record = Some(record);
+    kept.cards = (0..cards.len())
+        .filter_map(|index| Some((inputs.post_page(index)?.to_string(), cards.get(index)?.clone())))
+        .collect();
     Ok(BuildReport {
         posts: posts.iter().filter(|post| !post.is_draft).count(),
         drafts: posts.iter().filter(|post| post.is_draft).count(),
@@ -288,9 +342,13 @@ fn make_if_changed(
     let path = job.path();
     let written = match job {
         Job::Render { template, context, .. } => {
-            // A post page is decided by what it is made from; any other page by its context.
+            // A post page is decided by what it is made from, a list by its values and the
+            // posts it shows, any other page by its context.
             let input = match context {
-                PageContext::Post(index) => inputs.post_page(data, *index, template),
+                PageContext::Post(index) if *template == inputs::POST_TEMPLATE => {
+                    inputs.post_page(*index).map(str::to_string)
+                }
+                PageContext::Cards { base, posts } => Some(inputs.cards_page(template, base, posts)),
                 _ => None,
             };
             let (context, input) = match input {
@@ -298,7 +356,7 @@ fn make_if_changed(
                 Some(input) => (context.value(data), input),
                 None => {
                     let context = context.value(data);
-                    let input = render_input(&templates.fingerprint, template, &inputs.common, &context);
+                    let input = inputs.page(template, &context);
                     if output.is_current(path, &input) {
                         return Ok(None);
                     }
@@ -314,8 +372,9 @@ fn make_if_changed(
         }
         Job::Bytes { bytes, .. } => return write_if_changed(output, path, bytes),
         Job::Approval { post, .. } => {
-            let Some(site_post) = data.posts.get(*post) else { return Ok(None) };
-            let input = inputs.approval(site_post);
+            let (Some(site_post), Some(input)) = (data.posts.get(*post), inputs.approval(*post)) else {
+                return Ok(None);
+            };
             if output.is_current(path, &input) {
                 return Ok(None);
             }

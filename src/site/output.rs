@@ -3,7 +3,9 @@
 //! On the next build an output whose inputs are unchanged is neither rendered nor written,
 //! a changed one is written only when its bytes differ, and a file the build no longer
 //! makes is removed: afterwards the output folder holds exactly the site. The record lives
-//! in the repository's cache folder, not in the site.
+//! in the repository's cache folder, not in the site. A process that builds again and again
+//! (the preview) hands each build the record the last one left ([`Record`]): it is then
+//! neither read from disk nor the folder walked, as nothing but siaran writes there.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -72,11 +74,37 @@ pub struct Written {
     pub changed: bool,
 }
 
+/// The record of an output folder as a build left it, with where it is saved.
+#[derive(Debug)]
+pub struct Record {
+    state_file: PathBuf,
+    state: BuildState,
+    saved: bool,
+}
+
+impl Record {
+    /// Saves the record, unless it was saved already.
+    pub fn save(&mut self) -> Result<(), OutputError> {
+        if self.saved {
+            return Ok(());
+        }
+        if let Some(parent) = self.state_file.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        let bytes = serde_json::to_vec(&self.state).unwrap_or_default();
+        crate::source::file::write_atomic(&self.state_file, &bytes).map_err(io(&self.state_file))?;
+        self.saved = true;
+        Ok(())
+    }
+}
+
 /// The output folder during one build.
 pub struct Output {
     root: PathBuf,
     state_file: PathBuf,
     previous: BuildState,
+    /// Whether `previous` is the record this process left (so the folder holds just that).
+    resumed: bool,
     next: BuildState,
     /// Files rendered or copied this build.
     pub produced: usize,
@@ -85,14 +113,34 @@ pub struct Output {
 }
 
 impl Output {
-    /// Opens `root` for a build, with its record in `cache`.
-    pub fn open(root: &Path, cache: &Path) -> Result<Output, OutputError> {
+    /// Opens `root` for a build, with its record in `cache`, or the record `kept` by the
+    /// last build of this process when it is of the same folder.
+    pub fn open(root: &Path, cache: &Path, kept: Option<Record>) -> Result<Output, OutputError> {
         std::fs::create_dir_all(root).map_err(io(root))?;
         let absolute = std::fs::canonicalize(root).map_err(io(root))?;
         let key = &hex(&sha256(absolute.to_string_lossy().as_bytes()))[..16];
         let state_file = cache.join(format!("site-{key}.json"));
-        let previous: BuildState = std::fs::read(&state_file)
-            .ok()
+        // The record on disk is taken away before anything is written: a build that fails
+        // halfway leaves files the record does not describe, and the next build must not
+        // trust it.
+        let kept = kept.filter(|kept| kept.state_file == state_file);
+        let on_disk = if kept.is_none() { std::fs::read(&state_file).ok() } else { None };
+        match std::fs::remove_file(&state_file) {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(io(&state_file)(error)),
+            _ => {}
+        }
+        if let Some(kept) = kept {
+            return Ok(Output {
+                root: root.to_path_buf(),
+                state_file,
+                previous: kept.state,
+                resumed: true,
+                next: BuildState { version: STATE_VERSION, files: BTreeMap::new() },
+                produced: 0,
+                written: 0,
+            });
+        }
+        let previous: BuildState = on_disk
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .filter(|state: &BuildState| state.version == STATE_VERSION)
             .unwrap_or_default();
@@ -105,15 +153,18 @@ impl Output {
             root: root.to_path_buf(),
             state_file,
             previous,
+            resumed: false,
             next: BuildState { version: STATE_VERSION, files: BTreeMap::new() },
             produced: 0,
             written: 0,
         })
     }
 
-    /// Whether `path` was made last time from the same inputs and is still there.
+    /// Whether `path` was made last time from the same inputs and is still there (taken as
+    /// read when the last build was this process's own).
     pub fn is_current(&self, path: &str, input: &str) -> bool {
-        self.previous.files.get(path).is_some_and(|record| record.input == input) && self.root.join(path).is_file()
+        self.previous.files.get(path).is_some_and(|record| record.input == input)
+            && (self.resumed || self.root.join(path).is_file())
     }
 
     /// Files in the site so far this build.
@@ -182,9 +233,39 @@ impl Output {
         self.next.files.insert(written.path, FileRecord { input: written.input, output: written.output });
     }
 
-    /// Removes every file under the folder that this build did not make, and empty folders;
-    /// saves the record. Returns how many files were removed.
-    pub fn finish(self) -> Result<usize, OutputError> {
+    /// Removes every file under the folder that this build did not make, and empty folders.
+    /// Returns how many files were removed, and the record to save or to hand to the next
+    /// build.
+    pub fn finish(self) -> Result<(usize, Record), OutputError> {
+        let removed = if self.resumed { self.remove_unmade()? } else { self.remove_unknown()? };
+        Ok((removed, Record { state_file: self.state_file, state: self.next, saved: false }))
+    }
+
+    /// Removes the files the last build made and this one did not, and the folders they
+    /// leave empty.
+    fn remove_unmade(&self) -> Result<usize, OutputError> {
+        let mut removed = 0;
+        for path in self.previous.files.keys().filter(|path| !self.next.files.contains_key(*path)) {
+            let target = self.root.join(path);
+            match std::fs::remove_file(&target) {
+                Ok(()) => removed += 1,
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => return Err(OutputError::Io { path: target, source: error }),
+            }
+            // Only empty folders go; a failure means the folder still holds something.
+            let mut folder = target.parent();
+            while let Some(parent) = folder.filter(|parent| *parent != self.root) {
+                if std::fs::remove_dir(parent).is_err() {
+                    break;
+                }
+                folder = parent.parent();
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Removes every file under the folder that this build did not make, and empty folders.
+    fn remove_unknown(&self) -> Result<usize, OutputError> {
         // Folders that hold a kept file, directly or below: they stay.
         let mut occupied: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for path in self.next.files.keys() {
@@ -217,11 +298,6 @@ impl Output {
             // Only empty folders go; a failure means the folder still holds something.
             let _ = std::fs::remove_dir(&folder);
         }
-        if let Some(parent) = self.state_file.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
-        }
-        let bytes = serde_json::to_vec(&self.next).unwrap_or_default();
-        crate::source::file::write_atomic(&self.state_file, &bytes).map_err(io(&self.state_file))?;
         Ok(removed)
     }
 }

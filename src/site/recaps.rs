@@ -19,28 +19,21 @@ pub fn jobs(data: &SiteData<'_>, ledger: &Ledger) -> Vec<Job> {
     let language = config.site.language;
     let strings = i18n::strings(language);
     let zone = config.site.timezone;
-    // Each public post's month, so that each month's recap looks only at its own posts.
-    let month_of: std::collections::HashMap<&str, (i32, u32)> = data
-        .posts
-        .iter()
-        .filter(|post| !post.is_draft)
-        .map(|post| {
-            let local = post.date.with_timezone(&zone);
-            (post.checked.post.id.as_str(), (local.year(), local.month()))
-        })
-        .collect();
-    let mut months: Vec<(i32, u32)> = month_of.values().copied().collect();
-    months.sort_unstable();
-    months.dedup();
-    months.reverse();
+    // The public posts of each month, so that each month's recap looks only at its own.
+    let mut by_month: std::collections::BTreeMap<(i32, u32), Vec<&crate::check::CheckedPost>> =
+        std::collections::BTreeMap::new();
+    for post in data.posts.iter().filter(|post| !post.is_draft) {
+        let local = post.date.with_timezone(&zone);
+        by_month.entry((local.year(), local.month())).or_default().push(post.checked);
+    }
+    let months: Vec<((i32, u32), Vec<&crate::check::CheckedPost>)> = by_month.into_iter().rev().collect();
     // Months are independent: made side by side, kept newest first.
     let made: Vec<(Job, Value)> = months
         .par_iter()
-        .filter_map(|&(year, month)| {
+        .filter_map(|((year, month), posts)| {
+            let (year, month) = (*year, *month);
             let period = Period::Month { year, month };
-            let recap = Recap::build(data.repository, ledger, period, Audience::Public, |checked| {
-                month_of.get(checked.post.id.as_str()) == Some(&(year, month))
-            });
+            let recap = Recap::build_from(data.repository, ledger, period, Audience::Public, posts.iter().copied());
             let tables = report::tables::tables(&recap);
             let content = report::html::fragment(&recap, &tables).ok()?;
             let path = format!("rekap/{year:04}/{month:02}/");

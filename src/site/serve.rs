@@ -24,7 +24,7 @@ use chrono::{DateTime, FixedOffset};
 use notify::{RecursiveMode, Watcher};
 use tokio::sync::watch;
 
-use super::{BuildOptions, build};
+use super::{BuildOptions, Kept, build_keeping};
 use crate::check::Loaded;
 use crate::ledger::Ledger;
 use crate::source::{Diagnostic, Diagnostics};
@@ -61,8 +61,8 @@ pub enum ServeError {
     Runtime(std::io::Error),
 }
 
-/// The state of the preview: the folder served, the build number, the last problems, and
-/// the repository and ledger as last loaded.
+/// The state of the preview: the folder served, the build number, the last problems, the
+/// repository and ledger as last loaded, and what the last build kept for the next.
 struct Preview {
     out: PathBuf,
     /// Where the search index is made, apart from the pages.
@@ -70,6 +70,7 @@ struct Preview {
     version: watch::Sender<u64>,
     problems: std::sync::Mutex<String>,
     loaded: std::sync::Mutex<Option<(Loaded, Ledger)>>,
+    kept: std::sync::Mutex<Kept>,
 }
 
 /// What changed since the last build: these files, or anything (the watcher lost track).
@@ -107,16 +108,24 @@ async fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr) + Send + 'sta
         version,
         problems: std::sync::Mutex::new(String::new()),
         loaded: std::sync::Mutex::new(None),
+        kept: std::sync::Mutex::new(Kept::default()),
     });
     let (changed_tx, mut changed_rx) = tokio::sync::mpsc::unbounded_channel::<Changed>();
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        let changed = match event {
-            Ok(event) if event.kind.is_access() => return,
-            Ok(event) if !event.need_rescan() => Changed::Files(event.paths),
-            _ => Changed::Anything,
-        };
-        let _ = changed_tx.send(changed);
-    })?;
+    // Only changes are asked for, not files being opened or read: the preview's own reading
+    // of every post would otherwise overflow the kernel's queue of events (16,384 by default on
+    // Linux), and an overflow (a rescan) checks everything again, which reads every post again.
+    let config = notify::Config::default().with_event_kinds(notify::EventKindMask::CORE);
+    let mut watcher = notify::RecommendedWatcher::new(
+        move |event: notify::Result<notify::Event>| {
+            let changed = match event {
+                Ok(event) if event.kind.is_access() => return,
+                Ok(event) if !event.need_rescan() => Changed::Files(event.paths),
+                _ => Changed::Anything,
+            };
+            let _ = changed_tx.send(changed);
+        },
+        config,
+    )?;
     for name in WATCHED {
         let path = options.root.join(name);
         if path.exists() {
@@ -213,7 +222,11 @@ fn rebuild(options: &ServeOptions, preview: &Preview, changed: Changed) {
     if let Some(repository) = &loaded.repository {
         let build_options =
             BuildOptions { out: preview.out.clone(), drafts: options.drafts, search: true, index: false };
-        if let Err(error) = build(repository, &ledger, &build_options) {
+        let built = match preview.kept.lock() {
+            Ok(mut kept) => build_keeping(repository, &ledger, &build_options, &mut kept),
+            Err(_) => Ok(super::BuildReport::default()),
+        };
+        if let Err(error) = built {
             problems.insert(0, format!("the site was not built: {error}"));
         }
     }
@@ -229,8 +242,12 @@ fn rebuild(options: &ServeOptions, preview: &Preview, changed: Changed) {
 /// the background once edits pause. The index goes to its own folder (served at
 /// `/pagefind/`), so rebuilds go on meanwhile, and open pages reload once it is swapped in.
 /// A page rewritten while it is read only makes this index a little out of date until the
-/// next.
+/// next. The record of the built folder is saved first, so that the next preview starts
+/// from it.
 fn index(options: &ServeOptions, preview: &Preview) {
+    if let Ok(mut kept) = preview.kept.lock() {
+        let _ = kept.save();
+    }
     let (pages, language) = {
         let Ok(state) = preview.loaded.lock() else { return };
         let Some((Loaded { repository: Some(repository), .. }, ledger)) = &*state else { return };
