@@ -29,30 +29,18 @@ fn load(repo: &TestRepo) -> (siaran::check::Repository, siaran::ledger::Ledger) 
 
 /// Every file under `dir` with its bytes, by path relative to it.
 fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+    common::relative_paths(dir, |entry| entry.file_type().is_file())
         .into_iter()
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_file())
-        .map(|entry| {
-            let path = entry.path().strip_prefix(dir).expect("inside").to_string_lossy().replace('\\', "/");
-            (path, std::fs::read(entry.path()).expect("read"))
+        .map(|path| {
+            let bytes = std::fs::read(dir.join(&path)).expect("read");
+            (path, bytes)
         })
-        .collect();
-    files.sort();
-    files
+        .collect()
 }
 
 /// Every folder under `dir`, relative to it.
 fn folders(dir: &Path) -> Vec<String> {
-    let mut folders: Vec<String> = walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_dir())
-        .map(|entry| entry.path().strip_prefix(dir).expect("inside").to_string_lossy().replace('\\', "/"))
-        .collect();
-    folders.sort();
-    folders
+    common::relative_paths(dir, |entry| entry.file_type().is_dir())
 }
 
 fn assert_same_site(kept: &Path, fresh: &Path) {

@@ -21,14 +21,7 @@ fn build(repo: &TestRepo, extra: &[&str]) -> common::Run {
 
 /// Every file under `dir`, as paths relative to it.
 fn files(dir: &Path) -> Vec<String> {
-    let mut files: Vec<String> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_file())
-        .map(|entry| entry.path().strip_prefix(dir).expect("inside").to_string_lossy().replace('\\', "/"))
-        .collect();
-    files.sort();
-    files
+    common::relative_paths(dir, |entry| entry.file_type().is_file())
 }
 
 fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {

@@ -205,3 +205,16 @@ fn copy_tree(source: &Path, destination: &Path) {
         }
     }
 }
+
+/// The entries under `dir` that `keep` accepts, as sorted paths relative to it with `/`.
+pub fn relative_paths(dir: &Path, keep: impl Fn(&walkdir::DirEntry) -> bool) -> Vec<String> {
+    let mut paths: Vec<String> = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| keep(entry))
+        .map(|entry| entry.path().strip_prefix(dir).expect("inside").to_string_lossy().replace('\\', "/"))
+        .collect();
+    paths.sort();
+    paths
+}
