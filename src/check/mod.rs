@@ -33,6 +33,29 @@ pub struct CheckedPost {
     pub chain: Chain,
     /// Whether it has no error diagnostics.
     pub is_valid: bool,
+    /// The site's fingerprint of `post` and `chain`, made when first asked for.
+    fingerprint: Memo,
+}
+
+impl CheckedPost {
+    /// The fingerprint of the post and its chain that `make` gives, made once for this
+    /// checked post: neither changes after the check, and the preview keeps an unchanged
+    /// post's check from save to save, so its fingerprint is not made again. There is one
+    /// such fingerprint per post (the site's); `make` must not read `is_valid`, which a
+    /// reload may change.
+    pub fn fingerprint_with(&self, make: impl FnOnce(&CheckedPost) -> [u8; 32]) -> [u8; 32] {
+        *self.fingerprint.0.get_or_init(|| make(self))
+    }
+}
+
+/// A value made once and kept; it shows as nothing, as it is not part of what a post is.
+#[derive(Clone, Default)]
+struct Memo(std::sync::OnceLock<[u8; 32]>);
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("_")
+    }
 }
 
 /// The loaded, validated repository.
@@ -280,7 +303,7 @@ fn check_text_with(
     let diagnostics: Vec<Diagnostic> =
         findings.into_iter().map(|finding| source.diagnostic(finding).for_post(&post.id)).collect();
     let is_valid = !diagnostics.iter().any(Diagnostic::is_error);
-    PostResult { post: Some(CheckedPost { post, chain, is_valid }), diagnostics, batch }
+    PostResult { post: Some(CheckedPost { post, chain, is_valid, fingerprint: Memo::default() }), diagnostics, batch }
 }
 
 /// Post ids that differ only in letter case would share a public address on most

@@ -107,8 +107,10 @@ impl PostInputs {
             .par_iter()
             .enumerate()
             .map(|(index, site_post)| {
+                let checked = site_post.checked;
                 let mut post = Sha256::new();
-                hash_checked_post(&mut post, site_post.checked);
+                post.update(checked.fingerprint_with(post_fingerprint));
+                post.update([u8::from(checked.is_valid)]);
                 let post: [u8; 32] = post.finalize().into();
                 let mut hasher = page.clone();
                 hasher.update(post);
@@ -154,7 +156,15 @@ impl PostInputs {
     }
 }
 
-/// Feeds a checked post into a hash. Its front matter (but the sign-offs) is identified by
+/// The fingerprint of a checked post but its validity (which a reload may change): see
+/// [`hash_checked_post`].
+fn post_fingerprint(checked: &crate::check::CheckedPost) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hash_checked_post(&mut hasher, checked);
+    hasher.finalize().into()
+}
+
+/// Feeds a checked post into a hash, but its validity. Its front matter (but the sign-offs) is identified by
 /// the hash of its canonical JSON — the same hash its approvals sign, so it leaves out
 /// nothing the post shows — and the rest field by field: long texts as bytes, small parts
 /// through their `Debug` form. Every field is named below, so a field added to a post
@@ -162,9 +172,9 @@ impl PostInputs {
 /// canonicalised is hashed whole through `Debug`.
 fn hash_checked_post(hasher: &mut Sha256, checked: &crate::check::CheckedPost) {
     use std::fmt::Write;
-    let crate::check::CheckedPost { post, chain, is_valid } = checked;
+    let crate::check::CheckedPost { post, chain, is_valid: _, .. } = checked;
     let Some(fingerprint) = &post.fingerprint else {
-        let _ = write!(HashWriter(hasher), "whole\0{checked:?}");
+        let _ = write!(HashWriter(hasher), "whole\0{post:?} {chain:?}");
         return;
     };
     let crate::content::Post {
@@ -206,7 +216,7 @@ fn hash_checked_post(hasher: &mut Sha256, checked: &crate::check::CheckedPost) {
     }
     let _ = write!(
         HashWriter(hasher),
-        "\0{bundle:?} {media:?} {attachments:?} {:?} {:?} {signoffs_complete} {body_line} {chain:?} {is_valid}",
+        "\0{bundle:?} {media:?} {attachments:?} {:?} {:?} {signoffs_complete} {body_line} {chain:?}",
         fingerprint.media,
         fingerprint.attachments,
     );
