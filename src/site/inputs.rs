@@ -128,6 +128,11 @@ impl PostInputs {
         self.pages.get(index).map(String::as_str)
     }
 
+    /// Each post page's input, by index.
+    pub fn into_post_pages(self) -> Vec<String> {
+        self.pages
+    }
+
     /// The input of the approval record of the post at `index`.
     pub fn approval(&self, index: usize) -> Option<String> {
         let mut hasher = self.approval.clone();

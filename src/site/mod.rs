@@ -249,9 +249,7 @@ pub fn build_keeping(
     let (produced, written) = (output.produced, output.written);
     let (removed, record) = output.finish()?;
     kept.record = Some(record);
-    kept.cards = (0..cards.len())
-        .filter_map(|index| Some((inputs.post_page(index)?.to_string(), cards.get(index)?.clone())))
-        .collect();
+    kept.cards = inputs.into_post_pages().into_iter().zip(cards).collect();
     Ok(BuildReport {
         posts: posts.iter().filter(|post| !post.is_draft).count(),
         drafts: posts.iter().filter(|post| post.is_draft).count(),

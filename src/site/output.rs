@@ -129,31 +129,26 @@ impl Output {
             Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(io(&state_file)(error)),
             _ => {}
         }
-        if let Some(kept) = kept {
-            return Ok(Output {
-                root: root.to_path_buf(),
-                state_file,
-                previous: kept.state,
-                resumed: true,
-                next: BuildState { version: STATE_VERSION, files: BTreeMap::new() },
-                produced: 0,
-                written: 0,
-            });
-        }
-        let previous: BuildState = on_disk
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .filter(|state: &BuildState| state.version == STATE_VERSION)
-            .unwrap_or_default();
-        let is_empty = std::fs::read_dir(root).map_err(io(root))?.next().is_none();
-        let looks_like_a_site = root.join(super::approval::SIGNERS_FILE).is_file();
-        if previous.files.is_empty() && !is_empty && !looks_like_a_site {
-            return Err(OutputError::Foreign(root.to_path_buf()));
-        }
+        let (previous, resumed) = match kept {
+            Some(kept) => (kept.state, true),
+            None => {
+                let previous: BuildState = on_disk
+                    .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+                    .filter(|state: &BuildState| state.version == STATE_VERSION)
+                    .unwrap_or_default();
+                let is_empty = std::fs::read_dir(root).map_err(io(root))?.next().is_none();
+                let looks_like_a_site = root.join(super::approval::SIGNERS_FILE).is_file();
+                if previous.files.is_empty() && !is_empty && !looks_like_a_site {
+                    return Err(OutputError::Foreign(root.to_path_buf()));
+                }
+                (previous, false)
+            }
+        };
         Ok(Output {
             root: root.to_path_buf(),
             state_file,
             previous,
-            resumed: false,
+            resumed,
             next: BuildState { version: STATE_VERSION, files: BTreeMap::new() },
             produced: 0,
             written: 0,
